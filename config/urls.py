@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from rest_framework.routers import DefaultRouter
+
+from governance import api as governance_api
+from governance import views as governance_views
+
+router = DefaultRouter()
+router.register("nodes", governance_api.OrgNodeViewSet, basename="node")
+
+urlpatterns = [
+    path("", governance_views.home, name="home"),
+    path("healthz/", governance_views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include(router.urls)),
+    path("", include("governance.urls")),
+    path("report/", governance_views.coming_soon, {"title": _("Blow the whistle on a problem")},
+         name="whistle-report"),
+    path("wishes/", governance_views.coming_soon, {"title": _("Post a micro-wish")},
+         name="wish-post"),
+]
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

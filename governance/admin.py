@@ -1,0 +1,90 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from mptt.admin import DraggableMPTTAdmin
+
+from governance.admin_scope import ScopedAdminMixin
+from governance.masking import mask_mobile
+from governance.models import OrgNode, User
+from governance.scope import in_scope, scope_root
+from governance.tree import new_parent_for
+
+admin.site.site_header = gettext_lazy("Hongge street governance")
+admin.site.site_title = gettext_lazy("Hongge")
+admin.site.index_title = gettext_lazy("Street administration")
+
+
+@admin.register(OrgNode)
+class OrgNodeAdmin(ScopedAdminMixin, DraggableMPTTAdmin):
+    node_path = ""
+    list_display = ["tree_actions", "indented_title", "kind", "code"]
+    list_display_links = ["indented_title"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    fields = ["parent", "kind", "name", "code"]
+    expand_tree_by_default = True
+
+    def _is_scope_root(self, request, obj):
+        root = scope_root(request.user)
+        return obj is not None and root is not None and obj.pk == root.pk
+
+    def get_readonly_fields(self, request, obj=None):
+        # A cadre may rename their own node but not move it out of, or re-kind, their scope.
+        if self._is_scope_root(request, obj):
+            return ["parent", "kind"]
+        return []
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "parent" in form.base_fields and not request.user.is_superuser:
+            # Only superusers create streets (roots).
+            form.base_fields["parent"].required = True
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        return (super().has_delete_permission(request, obj)
+                and not self._is_scope_root(request, obj))
+
+    def _move_node(self, request):
+        """Drag-and-drop: refuse a move whose new parent lies outside the user's subtree."""
+        queryset = self.get_queryset(request)
+        cut = queryset.filter(pk=request.POST.get("cut_item")).first()
+        target = queryset.filter(pk=request.POST.get("pasted_on")).first()
+        position = request.POST.get("position")
+        if cut and target and position in ("left", "right", "last-child"):
+            new_parent = new_parent_for(target, position)
+            if self._is_scope_root(request, cut) or not in_scope(request.user, new_parent):
+                self.message_user(request, _("You can only move nodes within your own subtree."),
+                                  level=messages.ERROR)
+                return HttpResponse("FAIL, no permission.")
+        return super()._move_node(request)
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+    list_display = ["username", "full_name", "masked_mobile", "role", "node", "is_active"]
+    list_filter = ["role", "is_staff", "is_active"]
+    search_fields = ["username", "full_name", "node__name"]
+    list_select_related = ["node"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (gettext_lazy("Person"), {"fields": ["full_name", "mobile", "email"]}),
+        (gettext_lazy("Place in the organisation"), {"fields": ["role", "node"]}),
+        (gettext_lazy("Access"), {"fields": ["is_active", "is_staff", "is_superuser",
+                                             "groups", "user_permissions"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["username", "password1", "password2", "full_name", "mobile",
+                           "role", "node", "is_staff"]}),
+    ]
+
+    @admin.display(description=gettext_lazy("mobile"))
+    def masked_mobile(self, user):
+        return mask_mobile(user.mobile)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return []
+        return ["is_superuser", "groups", "user_permissions"]

@@ -1,0 +1,41 @@
+"""Admin pieces that every app's ModelAdmin uses to stay inside the user's subtree."""
+
+from operator import attrgetter
+
+from governance.models import OrgNode
+from governance.scope import in_scope, restrict
+
+
+class ScopedAdminMixin:
+    """Lists, change pages, deletes and node choices limited to the user's subtree.
+
+    `node_path` is the lookup from the model to its OrgNode ("" for OrgNode itself).
+    An object outside the subtree is simply not in the queryset, so guessing its id in the
+    URL gives the admin's "does not exist" answer and no data.
+    """
+
+    node_path = "node"
+
+    def get_queryset(self, request):
+        return restrict(super().get_queryset(request), request.user, self.node_path)
+
+    def node_of(self, obj):
+        return obj if not self.node_path else attrgetter(self.node_path.replace("__", "."))(obj)
+
+    def _object_in_scope(self, request, obj):
+        return obj is None or in_scope(request.user, self.node_of(obj))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._object_in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._object_in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._object_in_scope(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is OrgNode:
+            kwargs["queryset"] = OrgNode.objects.visible_to(request.user).order_by(
+                "tree_id", "lft")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,136 @@
+"""The organisation tree (one nested-set tree per street) and the accounts attached to it."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from mptt.models import MPTTModel, TreeForeignKey
+
+from governance.tree import NEW_TREE, LockedTreeManager, parent_error, write_lock
+from governance.scope import ScopedQuerySet
+
+mainland_mobile = RegexValidator(
+    r"^1[3-9]\d{9}$", _("Enter a mainland mobile number: 11 digits starting with 13-19.")
+)
+
+
+class NodeKind(models.IntegerChoices):
+    """A node's kind is its depth: each kind sits exactly one level below the previous one."""
+
+    STREET = 0, _("Street party working committee")
+    COMMUNITY = 1, _("Community party committee")
+    GRID = 2, _("Grid party branch")
+    BUILDING = 3, _("Building party group")
+    HOUSEHOLD = 4, _("Party-member household")
+
+
+class OrgNodeQuerySet(ScopedQuerySet):
+    node_path = ""  # the node is the row itself
+
+
+class OrgNode(MPTTModel):
+    kind = models.PositiveSmallIntegerField(_("kind"), choices=NodeKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", _("Use letters, digits and hyphens."))],
+        help_text=_("A short unique code, e.g. HX-03-12."),
+    )
+    parent = TreeForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    objects = OrgNodeQuerySet.as_manager()
+    tree = LockedTreeManager()
+
+    class Meta:
+        verbose_name = _("organisation node")
+        verbose_name_plural = _("organisation tree")
+        constraints = [
+            # The kind rule, held by the database as well: kind == depth in the tree.
+            models.CheckConstraint(condition=models.Q(kind=models.F("level")),
+                                   name="orgnode_kind_matches_level"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        error = parent_error(kind=self.kind, parent=self.parent)
+        if error:
+            raise ValidationError({"parent": error})
+
+    def save(self, *args, **kwargs):
+        # Structural writes hold the tree's advisory lock (see governance.tree).
+        with write_lock(self._trees_touched_by_save()):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with write_lock([self.tree_id]):
+            return super().delete(*args, **kwargs)
+
+    def _trees_touched_by_save(self):
+        touched = {self.tree_id} if self.pk and self.tree_id else set()
+        if self.parent_id:
+            touched.add(self.parent.tree_id)
+        elif not self.pk:
+            touched.add(NEW_TREE)
+        return touched
+
+
+class Role(models.TextChoices):
+    STREET_CADRE = "street_cadre", _("Street cadre")
+    COMMUNITY_CADRE = "community_cadre", _("Community cadre")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    DEPARTMENT_HANDLER = "department_handler", _("Department handler")
+    VOLUNTEER = "volunteer", _("Volunteer / party member")
+
+
+# The node kind each role is attached to; volunteers may hang anywhere (their home community).
+ROLE_NODE_KIND = {
+    Role.STREET_CADRE: NodeKind.STREET,
+    Role.COMMUNITY_CADRE: NodeKind.COMMUNITY,
+    Role.GRID_WORKER: NodeKind.GRID,
+    Role.DEPARTMENT_HANDLER: NodeKind.STREET,
+}
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True,
+                              validators=[mainland_mobile])
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    node = TreeForeignKey(
+        OrgNode,
+        verbose_name=_("organisation node"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("The user sees and acts on this node's subtree."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def clean(self):
+        super().clean()
+        expected = ROLE_NODE_KIND.get(self.role)
+        if expected is not None and (self.node is None or self.node.kind != expected):
+            raise ValidationError({"node": _("A %(role)s must be attached to a %(kind)s.") % {
+                "role": self.get_role_display(), "kind": expected.label}})

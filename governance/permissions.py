@@ -1,0 +1,43 @@
+"""Permissions, named once. Each role carries a fixed set of Django permissions, granted by
+RoleBackend from this table rather than by groups kept in the database, so code, admin and
+tests read the same list. What a permission reaches is then cut down to the subtree by
+governance.scope.
+"""
+
+from django.contrib.auth.backends import ModelBackend
+
+from governance.models import Role
+
+
+class Perm:
+    VIEW_TREE = "governance.view_orgnode"
+    ADD_NODE = "governance.add_orgnode"
+    CHANGE_NODE = "governance.change_orgnode"
+    DELETE_NODE = "governance.delete_orgnode"
+    VIEW_USER = "governance.view_user"
+    ADD_USER = "governance.add_user"
+    CHANGE_USER = "governance.change_user"
+
+
+_MANAGE_TREE = {Perm.VIEW_TREE, Perm.ADD_NODE, Perm.CHANGE_NODE, Perm.DELETE_NODE}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.STREET_CADRE: frozenset(_MANAGE_TREE | {Perm.VIEW_USER, Perm.ADD_USER, Perm.CHANGE_USER}),
+    Role.COMMUNITY_CADRE: frozenset(_MANAGE_TREE | {Perm.VIEW_USER}),
+    Role.GRID_WORKER: frozenset({Perm.VIEW_TREE}),
+    Role.DEPARTMENT_HANDLER: frozenset(),
+    Role.VOLUNTEER: frozenset(),
+}
+
+# Roles that work in the admin (the others use the mobile pages).
+ADMIN_ROLES = frozenset({Role.STREET_CADRE, Role.COMMUNITY_CADRE})
+
+
+class RoleBackend(ModelBackend):
+    """ModelBackend plus the permissions of the user's role."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        perms = set(super().get_all_permissions(user_obj, obj))
+        return perms | ROLE_PERMISSIONS.get(user_obj.role, frozenset())

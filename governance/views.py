@@ -1,0 +1,78 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from governance import exports, selectors
+from governance.models import OrgNode
+from governance.scope import scope_root, subtree_q
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+def coming_soon(request, title):
+    return render(request, "coming_soon.html", {"title": title})
+
+
+@never_cache
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"ok": True})
+
+
+def _node_for(request, node_id):
+    """The node asked for, if it lies in the user's subtree; else 404 (no hint it exists)."""
+    visible = OrgNode.objects.visible_to(request.user)
+    if node_id is None:
+        return scope_root(request.user)
+    try:
+        return visible.get(pk=node_id)
+    except (OrgNode.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def org_tree(request, node_id=None):
+    node = _node_for(request, node_id)
+    if node is None:
+        if not request.user.is_superuser:
+            raise Http404(_("Your account is not attached to the organisation tree."))
+        rows = selectors.roots_with_counts(OrgNode.objects.all())
+        breadcrumb = []
+    else:
+        rows = selectors.children_with_counts(node)
+        root = scope_root(request.user)
+        breadcrumb = node.get_ancestors(include_self=True)
+        if root is not None:
+            breadcrumb = breadcrumb.filter(lft__gte=root.lft)
+    return render(request, "governance/org_tree.html",
+                  {"node": node, "rows": rows, "breadcrumb": breadcrumb})
+
+
+@login_required
+def grid_worker_home(request):
+    node = scope_root(request.user)
+    rows = selectors.children_with_counts(node) if node else OrgNode.objects.none()
+    return render(request, "governance/mobile_home.html", {"node": node, "rows": rows})
+
+
+@login_required
+def org_export(request, node_id=None):
+    node = _node_for(request, node_id)
+    if node is None:  # a superuser's whole district
+        nodes = OrgNode.objects.visible_to(request.user)
+    else:
+        nodes = OrgNode.objects.filter(subtree_q(node))
+    stamp = timezone.localdate().isoformat()
+    name = f"org-{node.code if node else 'all'}-{stamp}.xlsx"
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    exports.write_tree_workbook(nodes, response)
+    return response

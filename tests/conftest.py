@@ -1,0 +1,80 @@
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from governance.models import OrgNode
+from tests.factories import NodeFactory, UserFactory, cadre
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Rate-limit counters and cached figures live in the cache: no test sees another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def requires_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL); SQLite has no advisory locks")
+
+
+@dataclass
+class SmallTree:
+    """红星街道 with two communities (A, B), each with one grid holding two buildings."""
+
+    street: OrgNode
+    community_a: OrgNode
+    community_b: OrgNode
+    grid_a: OrgNode
+    grid_b: OrgNode
+    buildings_a: list
+    buildings_b: list
+
+
+@pytest.fixture
+def small_tree(db):
+    street = NodeFactory(name="红星街道党工委", code="HX")
+    a = NodeFactory(parent=street, name="红旗社区党委", code="HX-01")
+    b = NodeFactory(parent=street, name="幸福社区党委", code="HX-02")
+    grid_a = NodeFactory(parent=a, name="红旗第1网格党支部", code="HX-01-01")
+    grid_b = NodeFactory(parent=b, name="幸福第1网格党支部", code="HX-02-01")
+    buildings_a = [NodeFactory(parent=grid_a, name=f"锦绣苑{i}号楼", code=f"HX-01-01-0{i}")
+                   for i in (1, 2)]
+    buildings_b = [NodeFactory(parent=grid_b, name=f"阳光花园{i}号楼", code=f"HX-02-01-0{i}")
+                   for i in (1, 2)]
+    for node in (street, a, b, grid_a, grid_b):
+        node.refresh_from_db()
+    return SmallTree(street, a, b, grid_a, grid_b, buildings_a, buildings_b)
+
+
+@pytest.fixture
+def street_cadre(small_tree):
+    return cadre(small_tree.street, "street_cadre")
+
+
+@pytest.fixture
+def cadre_a(small_tree):
+    return cadre(small_tree.community_a, "cadre_a")
+
+
+@pytest.fixture
+def cadre_b(small_tree):
+    return cadre(small_tree.community_b, "cadre_b")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True, role="")
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on the test client: client_for(user)."""
+    def login(user):
+        client.force_login(user)
+        return client
+    return login
