@@ -7,7 +7,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
-from governance.tree import NEW_TREE, LockedTreeManager, parent_error, write_lock
+from governance.tree import (
+    NEW_TREE,
+    TREE_NUMBERS,
+    LockedTreeManager,
+    parent_error,
+    write_lock,
+)
 from governance.scope import ScopedQuerySet
 
 mainland_mobile = RegexValidator(
@@ -72,6 +78,13 @@ class OrgNode(MPTTModel):
     def save(self, *args, **kwargs):
         # Structural writes hold the tree's advisory lock (see governance.tree).
         with write_lock(self._trees_touched_by_save()):
+            # mptt decides and performs a move from in-memory values that another writer may
+            # have changed since this instance was loaded: re-read them under the lock.
+            if self.parent_id:
+                self.parent.refresh_from_db(fields=TREE_NUMBERS)
+            if self.pk and not self._state.adding:
+                self._mptt_cached_fields["parent"] = (
+                    OrgNode.objects.filter(pk=self.pk).values_list("parent_id", flat=True).first())
             super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -18,7 +18,7 @@ from mptt.managers import TreeManager
 # allocation of a new tree_id when a street is created.
 LOCK_NAMESPACE = 7301
 NEW_TREE = 0
-TREE_FIELDS = ["lft", "rght", "level", "tree_id", "parent"]
+TREE_NUMBERS = ["lft", "rght", "level", "tree_id"]
 
 
 @contextmanager
@@ -64,8 +64,12 @@ class LockedTreeManager(TreeManager):
         if target is None or node.parent_id is None:
             raise InvalidMove(_("Streets are roots and cannot be moved."))
         with write_lock({node.tree_id, target.tree_id}):
-            node.refresh_from_db(fields=TREE_FIELDS)
-            target.refresh_from_db(fields=TREE_FIELDS)
+            # mptt re-reads both nodes itself before moving; the kind check needs them fresh too.
+            try:
+                node.refresh_from_db(fields=[*TREE_NUMBERS, "parent"])
+                target.refresh_from_db(fields=[*TREE_NUMBERS, "parent"])
+            except node.DoesNotExist:
+                raise InvalidMove(_("The node was deleted meanwhile; reload and try again.")) from None
             error = parent_error(kind=node.kind, parent=new_parent_for(target, position))
             if error:
                 raise InvalidMove(error)
