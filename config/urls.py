@@ -21,9 +21,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("", include("governance.urls")),
-    path("report/", governance_views.coming_soon, {"title": _("Blow the whistle on a problem")},
-         name="whistle-report"),
-    path("wishes/", governance_views.coming_soon, {"title": _("Post a micro-wish")},
-         name="wish-post"),
+    path(
+        "report/",
+        governance_views.coming_soon,
+        {"title": _("Blow the whistle on a problem")},
+        name="whistle-report",
+    ),
+    path(
+        "wishes/", governance_views.coming_soon, {"title": _("Post a micro-wish")}, name="wish-post"
+    ),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

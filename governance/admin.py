@@ -44,8 +44,7 @@ class OrgNodeAdmin(ScopedAdminMixin, DraggableMPTTAdmin):
         return form
 
     def has_delete_permission(self, request, obj=None):
-        return (super().has_delete_permission(request, obj)
-                and not self._is_scope_root(request, obj))
+        return super().has_delete_permission(request, obj) and not self._is_scope_root(request, obj)
 
     def _move_node(self, request):
         """Drag-and-drop: refuse a move whose new parent lies outside the user's subtree."""
@@ -56,8 +55,11 @@ class OrgNodeAdmin(ScopedAdminMixin, DraggableMPTTAdmin):
         if cut and target and position in ("left", "right", "last-child"):
             new_parent = new_parent_for(target, position)
             if self._is_scope_root(request, cut) or not in_scope(request.user, new_parent):
-                self.message_user(request, _("You can only move nodes within your own subtree."),
-                                  level=messages.ERROR)
+                self.message_user(
+                    request,
+                    _("You can only move nodes within your own subtree."),
+                    level=messages.ERROR,
+                )
                 return HttpResponse("FAIL, no permission.")
         return super()._move_node(request)
 
@@ -72,12 +74,27 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         (gettext_lazy("Person"), {"fields": ["full_name", "mobile", "email"]}),
         (gettext_lazy("Place in the organisation"), {"fields": ["role", "node"]}),
-        (gettext_lazy("Access"), {"fields": ["is_active", "is_staff", "is_superuser",
-                                             "groups", "user_permissions"]}),
+        (
+            gettext_lazy("Access"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
     ]
     add_fieldsets = [
-        (None, {"fields": ["username", "password1", "password2", "full_name", "mobile",
-                           "role", "node", "is_staff"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "username",
+                    "password1",
+                    "password2",
+                    "full_name",
+                    "mobile",
+                    "role",
+                    "node",
+                    "is_staff",
+                ]
+            },
+        ),
     ]
 
     @admin.display(description=gettext_lazy("mobile"))

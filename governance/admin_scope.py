@@ -36,6 +36,5 @@ class ScopedAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is OrgNode:
-            kwargs["queryset"] = OrgNode.objects.visible_to(request.user).order_by(
-                "tree_id", "lft")
+            kwargs["queryset"] = OrgNode.objects.visible_to(request.user).order_by("tree_id", "lft")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

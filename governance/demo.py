@@ -14,15 +14,56 @@ from governance.tree import NEW_TREE, write_lock
 
 DEMO_PASSWORD = "hongge-demo-2026"
 
-STREETS = [("HX", "红星街道"), ("DF", "东风街道"), ("HP", "和平街道"), ("GM", "光明街道"),
-           ("XH", "新华街道"), ("CY", "朝阳街道"), ("JS", "建设街道"), ("JF", "解放街道"),
-           ("RM", "人民街道"), ("SL", "胜利街道")]
+STREETS = [
+    ("HX", "红星街道"),
+    ("DF", "东风街道"),
+    ("HP", "和平街道"),
+    ("GM", "光明街道"),
+    ("XH", "新华街道"),
+    ("CY", "朝阳街道"),
+    ("JS", "建设街道"),
+    ("JF", "解放街道"),
+    ("RM", "人民街道"),
+    ("SL", "胜利街道"),
+]
 COMMUNITIES = ["红旗", "幸福", "春晖", "朝霞", "翠竹", "金桥", "桃园", "枫林", "玉兰", "海棠"]
-COMPOUNDS = ["锦绣苑", "阳光花园", "梧桐小区", "和谐家园", "滨河小区", "翠湖苑", "东方名苑",
-             "新村", "丽景花园", "书香苑", "福泽园", "银杏小区"]
+COMPOUNDS = [
+    "锦绣苑",
+    "阳光花园",
+    "梧桐小区",
+    "和谐家园",
+    "滨河小区",
+    "翠湖苑",
+    "东方名苑",
+    "新村",
+    "丽景花园",
+    "书香苑",
+    "福泽园",
+    "银杏小区",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董"
-GIVEN = ["建国", "秀英", "桂兰", "志强", "海燕", "国华", "玉梅", "德明", "丽娟", "文斌",
-         "春生", "淑芬", "红军", "晓东", "金凤", "卫国", "建华", "美玲", "永福", "凤英"]
+GIVEN = [
+    "建国",
+    "秀英",
+    "桂兰",
+    "志强",
+    "海燕",
+    "国华",
+    "玉梅",
+    "德明",
+    "丽娟",
+    "文斌",
+    "春生",
+    "淑芬",
+    "红军",
+    "晓东",
+    "金凤",
+    "卫国",
+    "建华",
+    "美玲",
+    "永福",
+    "凤英",
+]
 
 
 @dataclass(frozen=True)
@@ -30,11 +71,11 @@ class StreetSize:
     communities: int
     grids_per_community: tuple[int, ...]  # cycled over the communities
     buildings_per_grid: int
-    party_household_share: float          # party-member households per building, on average
+    party_household_share: float  # party-member households per building, on average
 
 
-DEMO_STREET = StreetSize(8, (8, 7), 10, 0.4)        # 60 grids, 600 buildings
-DISTRICT_STREET = StreetSize(10, (8,), 20, 0.4)      # 80 grids, 1,600 buildings
+DEMO_STREET = StreetSize(8, (8, 7), 10, 0.4)  # 60 grids, 600 buildings
+DISTRICT_STREET = StreetSize(10, (8,), 20, 0.4)  # 80 grids, 1,600 buildings
 
 
 @dataclass
@@ -59,20 +100,28 @@ def _layout(code, name, size, rng):
         street.children.append(community)
         grids = size.grids_per_community[c % len(size.grids_per_community)]
         for g in range(grids):
-            grid = _Node(NodeKind.GRID, f"{community_name}第{g + 1}网格党支部",
-                         f"{community.code}-{g + 1:02d}")
+            grid = _Node(
+                NodeKind.GRID,
+                f"{community_name}第{g + 1}网格党支部",
+                f"{community.code}-{g + 1:02d}",
+            )
             community.children.append(grid)
             compound = COMPOUNDS[(c * 3 + g) % len(COMPOUNDS)]
             for b in range(size.buildings_per_grid):
-                building = _Node(NodeKind.BUILDING, f"{compound}{b + 1}号楼党小组",
-                                 f"{grid.code}-{b + 1:02d}")
+                building = _Node(
+                    NodeKind.BUILDING, f"{compound}{b + 1}号楼党小组", f"{grid.code}-{b + 1:02d}"
+                )
                 grid.children.append(building)
                 households = int(size.party_household_share * 2 * rng.random() + 0.5)
                 for h in range(households):
                     room = f"{rng.randint(1, 4)}单元{rng.randint(1, 6)}0{rng.randint(1, 4)}"
-                    building.children.append(_Node(
-                        NodeKind.HOUSEHOLD, f"{_person(rng)}家（{room}）",
-                        f"{building.code}-{h + 1}"))
+                    building.children.append(
+                        _Node(
+                            NodeKind.HOUSEHOLD,
+                            f"{_person(rng)}家（{room}）",
+                            f"{building.code}-{h + 1}",
+                        )
+                    )
     return street
 
 
@@ -99,8 +148,19 @@ def _insert(root):
         level, parent_ids = [root], {id(root): None}
         depth = 0
         while level:
-            rows = [OrgNode(kind=n.kind, name=n.name, code=n.code, parent_id=parent_ids[id(n)],
-                            lft=n.lft, rght=n.rght, level=depth, tree_id=tree_id) for n in level]
+            rows = [
+                OrgNode(
+                    kind=n.kind,
+                    name=n.name,
+                    code=n.code,
+                    parent_id=parent_ids[id(n)],
+                    lft=n.lft,
+                    rght=n.rght,
+                    level=depth,
+                    tree_id=tree_id,
+                )
+                for n in level
+            ]
             OrgNode.objects.bulk_create(rows, batch_size=2000)
             for node, row in zip(level, rows, strict=True):
                 for child in node.children:
@@ -142,9 +202,15 @@ def create_demo_users():
     for username, full_name, role, code, staff in DEMO_USERS:
         if User.objects.filter(username=username).exists():
             continue
-        user = User(username=username, full_name=full_name, role=role, node=nodes.get(code),
-                    is_staff=staff, is_superuser=username == "admin",
-                    mobile=f"139{zlib.crc32(username.encode()) % 10**8:08d}")
+        user = User(
+            username=username,
+            full_name=full_name,
+            role=role,
+            node=nodes.get(code),
+            is_staff=staff,
+            is_superuser=username == "admin",
+            mobile=f"139{zlib.crc32(username.encode()) % 10**8:08d}",
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         created.append(username)

@@ -13,7 +13,8 @@ def write_tree_workbook(nodes, stream):
     sheet.append([_("code"), _("name"), _("kind"), _("level"), _("parent code")])
     kinds = dict(NodeKind.choices)
     rows = nodes.order_by("tree_id", "lft").values_list(
-        "code", "name", "kind", "level", "parent__code")
+        "code", "name", "kind", "level", "parent__code"
+    )
     for code, name, kind, level, parent_code in rows.iterator(chunk_size=2000):
         sheet.append([code, name, str(kinds[kind]), level, parent_code or ""])
     workbook.save(stream)

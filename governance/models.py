@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
+from governance.scope import ScopedQuerySet
 from governance.tree import (
     NEW_TREE,
     TREE_NUMBERS,
@@ -14,7 +15,6 @@ from governance.tree import (
     parent_error,
     write_lock,
 )
-from governance.scope import ScopedQuerySet
 
 mainland_mobile = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter a mainland mobile number: 11 digits starting with 13-19.")
@@ -62,8 +62,9 @@ class OrgNode(MPTTModel):
         verbose_name_plural = _("organisation tree")
         constraints = [
             # The kind rule, held by the database as well: kind == depth in the tree.
-            models.CheckConstraint(condition=models.Q(kind=models.F("level")),
-                                   name="orgnode_kind_matches_level"),
+            models.CheckConstraint(
+                condition=models.Q(kind=models.F("level")), name="orgnode_kind_matches_level"
+            ),
         ]
 
     def __str__(self):
@@ -84,7 +85,8 @@ class OrgNode(MPTTModel):
                 self.parent.refresh_from_db(fields=TREE_NUMBERS)
             if self.pk and not self._state.adding:
                 self._mptt_cached_fields["parent"] = (
-                    OrgNode.objects.filter(pk=self.pk).values_list("parent_id", flat=True).first())
+                    OrgNode.objects.filter(pk=self.pk).values_list("parent_id", flat=True).first()
+                )
             super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -119,8 +121,7 @@ ROLE_NODE_KIND = {
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=11, blank=True,
-                              validators=[mainland_mobile])
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[mainland_mobile])
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     node = TreeForeignKey(
         OrgNode,
@@ -145,5 +146,9 @@ class User(AbstractUser):
         super().clean()
         expected = ROLE_NODE_KIND.get(self.role)
         if expected is not None and (self.node is None or self.node.kind != expected):
-            raise ValidationError({"node": _("A %(role)s must be attached to a %(kind)s.") % {
-                "role": self.get_role_display(), "kind": expected.label}})
+            raise ValidationError(
+                {
+                    "node": _("A %(role)s must be attached to a %(kind)s.")
+                    % {"role": self.get_role_display(), "kind": expected.label}
+                }
+            )

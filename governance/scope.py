@@ -10,11 +10,13 @@ from django.db.models import Q
 def subtree_q(node, node_path=""):
     """Rows whose node (reached through `node_path`, "" for the node itself) is in the subtree."""
     prefix = f"{node_path}__" if node_path else ""
-    return Q(**{
-        f"{prefix}tree_id": node.tree_id,
-        f"{prefix}lft__gte": node.lft,
-        f"{prefix}lft__lte": node.rght,
-    })
+    return Q(
+        **{
+            f"{prefix}tree_id": node.tree_id,
+            f"{prefix}lft__gte": node.lft,
+            f"{prefix}lft__lte": node.rght,
+        }
+    )
 
 
 def scope_root(user):
@@ -50,8 +52,12 @@ def in_scope(user, node):
     if sees_everything(user):
         return True
     root = scope_root(user)
-    return (root is not None and user.is_active and root.tree_id == node.tree_id
-            and root.lft <= node.lft <= root.rght)
+    return (
+        root is not None
+        and user.is_active
+        and root.tree_id == node.tree_id
+        and root.lft <= node.lft <= root.rght
+    )
 
 
 class ScopedQuerySet(models.QuerySet):

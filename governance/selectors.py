@@ -8,29 +8,42 @@ from governance.models import NodeKind, OrgNode
 
 def _descendants_of_kind(kind):
     """A subquery counting the outer node's descendants of one kind (a tree-range count)."""
-    inner = (OrgNode.objects
-             .filter(tree_id=OuterRef("tree_id"), lft__gt=OuterRef("lft"),
-                     lft__lt=OuterRef("rght"), kind=kind)
-             .order_by()
-             .values("tree_id")
-             .annotate(n=Count("pk"))
-             .values("n"))
+    inner = (
+        OrgNode.objects.filter(
+            tree_id=OuterRef("tree_id"),
+            lft__gt=OuterRef("lft"),
+            lft__lt=OuterRef("rght"),
+            kind=kind,
+        )
+        .order_by()
+        .values("tree_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(inner, output_field=IntegerField()), 0)
 
 
 def children_with_counts(node):
     """The node's children, each with how many grids, buildings and party households it holds."""
-    return (OrgNode.objects.filter(parent=node)
-            .annotate(grid_count=_descendants_of_kind(NodeKind.GRID),
-                      building_count=_descendants_of_kind(NodeKind.BUILDING),
-                      household_count=_descendants_of_kind(NodeKind.HOUSEHOLD))
-            .order_by("lft"))
+    return (
+        OrgNode.objects.filter(parent=node)
+        .annotate(
+            grid_count=_descendants_of_kind(NodeKind.GRID),
+            building_count=_descendants_of_kind(NodeKind.BUILDING),
+            household_count=_descendants_of_kind(NodeKind.HOUSEHOLD),
+        )
+        .order_by("lft")
+    )
 
 
-def roots_with_counts(queryset):
+def roots_with_counts():
     """Top-level rows of a superuser's view: every street, with the same counts."""
-    return (queryset.filter(parent__isnull=True)
-            .annotate(grid_count=_descendants_of_kind(NodeKind.GRID),
-                      building_count=_descendants_of_kind(NodeKind.BUILDING),
-                      household_count=_descendants_of_kind(NodeKind.HOUSEHOLD))
-            .order_by("tree_id"))
+    return (
+        OrgNode.objects.filter(parent__isnull=True)
+        .annotate(
+            grid_count=_descendants_of_kind(NodeKind.GRID),
+            building_count=_descendants_of_kind(NodeKind.BUILDING),
+            household_count=_descendants_of_kind(NodeKind.HOUSEHOLD),
+        )
+        .order_by("tree_id")
+    )

@@ -28,8 +28,9 @@ def write_lock(tree_ids):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for tree_id in sorted({t for t in tree_ids if t is not None}):
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
-                                   [LOCK_NAMESPACE, tree_id])
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tree_id]
+                    )
         # SQLite allows one writer at a time already.
         yield
 
@@ -69,7 +70,9 @@ class LockedTreeManager(TreeManager):
                 node.refresh_from_db(fields=[*TREE_NUMBERS, "parent"])
                 target.refresh_from_db(fields=[*TREE_NUMBERS, "parent"])
             except node.DoesNotExist:
-                raise InvalidMove(_("The node was deleted meanwhile; reload and try again.")) from None
+                raise InvalidMove(
+                    _("The node was deleted meanwhile; reload and try again.")
+                ) from None
             error = parent_error(kind=node.kind, parent=new_parent_for(target, position))
             if error:
                 raise InvalidMove(error)
@@ -81,7 +84,8 @@ def find_problems():
     from governance.models import OrgNode
 
     rows = OrgNode.objects.order_by("tree_id", "lft").values_list(
-        "pk", "parent_id", "tree_id", "lft", "rght", "level", "kind", "code")
+        "pk", "parent_id", "tree_id", "lft", "rght", "level", "kind", "code"
+    )
     nodes = {row[0]: row for row in rows}
     children = defaultdict(list)
     roots_by_tree = defaultdict(list)

@@ -27,32 +27,35 @@ def healthz(request):
 
 
 def _node_for(request, node_id):
-    """The node asked for, if it lies in the user's subtree; else 404 (no hint it exists)."""
-    visible = OrgNode.objects.visible_to(request.user)
-    if node_id is None:
-        return scope_root(request.user)
-    try:
-        return visible.get(pk=node_id)
-    except (OrgNode.DoesNotExist, ValueError):
-        raise Http404 from None
+    """The node asked for (default: the user's own) when it lies in the user's subtree, else
+    404 with no hint that it exists. None stands for a superuser's whole district."""
+    if node_id is not None:
+        try:
+            return OrgNode.objects.visible_to(request.user).get(pk=node_id)
+        except OrgNode.DoesNotExist:
+            raise Http404 from None
+    if request.user.is_superuser:
+        return None
+    root = scope_root(request.user)
+    if root is None:
+        raise Http404(_("Your account is not attached to the organisation tree."))
+    return root
 
 
 @login_required
 def org_tree(request, node_id=None):
     node = _node_for(request, node_id)
     if node is None:
-        if not request.user.is_superuser:
-            raise Http404(_("Your account is not attached to the organisation tree."))
-        rows = selectors.roots_with_counts(OrgNode.objects.all())
-        breadcrumb = []
+        rows, breadcrumb = selectors.roots_with_counts(), []
     else:
         rows = selectors.children_with_counts(node)
-        root = scope_root(request.user)
         breadcrumb = node.get_ancestors(include_self=True)
-        if root is not None:
+        root = scope_root(request.user)
+        if root is not None:  # not the ancestors above the user's own node
             breadcrumb = breadcrumb.filter(lft__gte=root.lft)
-    return render(request, "governance/org_tree.html",
-                  {"node": node, "rows": rows, "breadcrumb": breadcrumb})
+    return render(
+        request, "governance/org_tree.html", {"node": node, "rows": rows, "breadcrumb": breadcrumb}
+    )
 
 
 @login_required
@@ -65,14 +68,12 @@ def grid_worker_home(request):
 @login_required
 def org_export(request, node_id=None):
     node = _node_for(request, node_id)
-    if node is None:  # a superuser's whole district
-        nodes = OrgNode.objects.visible_to(request.user)
-    else:
-        nodes = OrgNode.objects.filter(subtree_q(node))
+    nodes = OrgNode.objects.all() if node is None else OrgNode.objects.filter(subtree_q(node))
     stamp = timezone.localdate().isoformat()
     name = f"org-{node.code if node else 'all'}-{stamp}.xlsx"
     response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     exports.write_tree_workbook(nodes, response)
     return response

@@ -9,6 +9,11 @@ from tests.factories import NodeFactory, UserFactory, cadre
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     # Rate-limit counters and cached figures live in the cache: no test sees another's.
     cache.clear()
@@ -42,10 +47,12 @@ def small_tree(db):
     b = NodeFactory(parent=street, name="幸福社区党委", code="HX-02")
     grid_a = NodeFactory(parent=a, name="红旗第1网格党支部", code="HX-01-01")
     grid_b = NodeFactory(parent=b, name="幸福第1网格党支部", code="HX-02-01")
-    buildings_a = [NodeFactory(parent=grid_a, name=f"锦绣苑{i}号楼", code=f"HX-01-01-0{i}")
-                   for i in (1, 2)]
-    buildings_b = [NodeFactory(parent=grid_b, name=f"阳光花园{i}号楼", code=f"HX-02-01-0{i}")
-                   for i in (1, 2)]
+    buildings_a = [
+        NodeFactory(parent=grid_a, name=f"锦绣苑{i}号楼", code=f"HX-01-01-0{i}") for i in (1, 2)
+    ]
+    buildings_b = [
+        NodeFactory(parent=grid_b, name=f"阳光花园{i}号楼", code=f"HX-02-01-0{i}") for i in (1, 2)
+    ]
     for node in (street, a, b, grid_a, grid_b):
         node.refresh_from_db()
     return SmallTree(street, a, b, grid_a, grid_b, buildings_a, buildings_b)
@@ -74,7 +81,9 @@ def superuser(db):
 @pytest.fixture
 def client_for(client):
     """Log a user in on the test client: client_for(user)."""
+
     def login(user):
         client.force_login(user)
         return client
+
     return login

@@ -29,7 +29,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def cadre(node, username=None, role=None):
     """A staff user attached to `node` with the role that matches its kind."""
-    role = role or {NodeKind.STREET: Role.STREET_CADRE, NodeKind.COMMUNITY: Role.COMMUNITY_CADRE,
-                    NodeKind.GRID: Role.GRID_WORKER}[node.kind]
-    return UserFactory(username=username or f"{role}-{node.code}", role=role, node=node,
-                       is_staff=role in (Role.STREET_CADRE, Role.COMMUNITY_CADRE))
+    role = (
+        role
+        or {
+            NodeKind.STREET: Role.STREET_CADRE,
+            NodeKind.COMMUNITY: Role.COMMUNITY_CADRE,
+            NodeKind.GRID: Role.GRID_WORKER,
+        }[node.kind]
+    )
+    return UserFactory(
+        username=username or f"{role}-{node.code}",
+        role=role,
+        node=node,
+        is_staff=role in (Role.STREET_CADRE, Role.COMMUNITY_CADRE),
+    )

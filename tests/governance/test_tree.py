@@ -16,7 +16,7 @@ def test_a_grid_branch_under_a_street_is_refused_with_a_clear_message(small_tree
     node = OrgNode(kind=NodeKind.GRID, parent=small_tree.street, name="错误网格", code="BAD-1")
     with pytest.raises(ValidationError) as excinfo:
         node.full_clean()
-    assert "must sit directly under" in str(excinfo.value.message_dict["parent"])
+    assert "只能直接隶属于" in str(excinfo.value.message_dict["parent"])
 
 
 def test_the_database_holds_the_kind_rule_too(small_tree):
@@ -29,8 +29,9 @@ def test_a_street_is_a_root_and_nothing_else_is(small_tree):
         OrgNode(kind=NodeKind.STREET, parent=small_tree.street, name="x", code="BAD-3").full_clean()
     with pytest.raises(ValidationError):
         OrgNode(kind=NodeKind.COMMUNITY, parent=None, name="x", code="BAD-4").full_clean()
-    OrgNode(kind=NodeKind.COMMUNITY, parent=small_tree.street, name="新社区",
-            code="HX-03").full_clean()
+    OrgNode(
+        kind=NodeKind.COMMUNITY, parent=small_tree.street, name="新社区", code="HX-03"
+    ).full_clean()
 
 
 def test_moving_a_grid_takes_its_buildings_along(small_tree):
@@ -43,7 +44,13 @@ def test_moving_a_grid_takes_its_buildings_along(small_tree):
     assert moved == {b.code for b in small_tree.buildings_a}
     small_tree.community_b.refresh_from_db()
     assert set(small_tree.community_b.get_descendants().values_list("code", flat=True)) == {
-        "HX-01-01", "HX-01-01-01", "HX-01-01-02", "HX-02-01", "HX-02-01-01", "HX-02-01-02"}
+        "HX-01-01",
+        "HX-01-01-01",
+        "HX-01-01-02",
+        "HX-02-01",
+        "HX-02-01-01",
+        "HX-02-01-02",
+    }
     assert tree.find_problems() == []
 
 
@@ -56,12 +63,12 @@ def test_moving_by_changing_the_parent_keeps_the_tree_consistent(small_tree):
 
 
 def test_a_move_to_the_wrong_level_is_refused(small_tree):
-    with pytest.raises(InvalidMove, match="must sit directly under"):
+    with pytest.raises(InvalidMove, match="只能直接隶属于"):
         OrgNode.tree.move_node(small_tree.buildings_a[0], small_tree.community_b, "last-child")
-    with pytest.raises(InvalidMove, match="must sit directly under"):
+    with pytest.raises(InvalidMove, match="只能直接隶属于"):
         # left of a community means: a child of the street
         OrgNode.tree.move_node(small_tree.grid_a, small_tree.community_b, "left")
-    with pytest.raises(InvalidMove, match="Streets are roots"):
+    with pytest.raises(InvalidMove, match="不能移动"):
         OrgNode.tree.move_node(small_tree.street, small_tree.community_a, "last-child")
     assert tree.find_problems() == []
 
@@ -102,3 +109,10 @@ def test_check_tree_notices_a_child_in_another_tree_than_its_parent(small_tree):
     OrgNode.objects.filter(pk=small_tree.buildings_a[1].pk).update(tree_id=99)
     problems = tree.find_problems()
     assert any("HX-01-01-02" in p for p in problems)
+
+
+def test_the_kind_message_is_translated_to_english_too(small_tree):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(InvalidMove, match="must sit directly under"):
+        OrgNode.tree.move_node(small_tree.buildings_a[0], small_tree.community_b, "last-child")

@@ -7,8 +7,11 @@ class Command(BaseCommand):
     help = "Verify the organisation tree's nested-set numbers; --rebuild repairs them."
 
     def add_arguments(self, parser):
-        parser.add_argument("--rebuild", action="store_true",
-                            help="Recompute lft/rght/level/tree_id from the parent links.")
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="Recompute lft/rght/level/tree_id from the parent links.",
+        )
 
     def handle(self, *args, rebuild, **options):
         problems = tree.find_problems()

@@ -1,0 +1,224 @@
+"""A community cadre sees and changes only their community's subtree in the admin."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from governance import tree
+from governance.models import NodeKind, OrgNode
+from tests.factories import NodeFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:governance_orgnode_changelist")
+
+
+def change_url(node):
+    return reverse("admin:governance_orgnode_change", args=[node.pk])
+
+
+def test_the_tree_list_shows_only_the_cadres_community(client_for, cadre_a, small_tree):
+    body = client_for(cadre_a).get(CHANGELIST).content.decode()
+    assert "红旗第1网格党支部" in body and "锦绣苑1号楼" in body
+    assert "幸福社区党委" not in body and "阳光花园1号楼" not in body
+    assert "红星街道党工委" not in body
+
+
+def test_the_street_cadre_sees_the_whole_street(client_for, street_cadre, small_tree):
+    body = client_for(street_cadre).get(CHANGELIST).content.decode()
+    assert "红旗社区党委" in body and "幸福社区党委" in body
+
+
+def test_guessing_the_id_of_another_communitys_node_shows_nothing(client_for, cadre_a, small_tree):
+    client = client_for(cadre_a)
+    other = small_tree.grid_b
+    response = client.get(change_url(other), follow=True)
+    assert other.name not in response.content.decode()
+    assert other.code not in response.content.decode()
+
+    client.post(
+        change_url(other),
+        {
+            "parent": small_tree.community_a.pk,
+            "kind": NodeKind.GRID,
+            "name": "改名",
+            "code": other.code,
+        },
+    )
+    other.refresh_from_db()
+    assert other.name == "幸福第1网格党支部" and other.parent == small_tree.community_b
+
+    response = client.post(
+        reverse("admin:governance_orgnode_delete", args=[other.pk]), {"post": "yes"}
+    )
+    assert OrgNode.objects.filter(pk=other.pk).exists()
+
+
+def test_the_same_change_by_the_right_cadre_succeeds(client_for, cadre_b, small_tree):
+    node = small_tree.grid_b
+    response = client_for(cadre_b).post(
+        change_url(node),
+        {
+            "parent": small_tree.community_b.pk,
+            "kind": NodeKind.GRID,
+            "name": "幸福东网格党支部",
+            "code": node.code,
+        },
+    )
+    assert response.status_code == 302
+    node.refresh_from_db()
+    assert node.name == "幸福东网格党支部"
+
+
+def test_node_choices_are_limited_to_the_subtree(client_for, cadre_a, small_tree):
+    body = client_for(cadre_a).get(reverse("admin:governance_orgnode_add")).content.decode()
+    body = re.search(r'<select name="parent".*?</select>', body, re.S).group(0)
+    assert f'value="{small_tree.grid_a.pk}"' in body
+    assert f'value="{small_tree.grid_b.pk}"' not in body
+    assert f'value="{small_tree.street.pk}"' not in body
+
+
+def test_a_cadre_cannot_add_a_node_outside_the_subtree_nor_a_street(
+    client_for, cadre_a, small_tree
+):
+    client = client_for(cadre_a)
+    add = reverse("admin:governance_orgnode_add")
+    response = client.post(
+        add,
+        {
+            "parent": small_tree.grid_b.pk,
+            "kind": NodeKind.BUILDING,
+            "name": "越界楼",
+            "code": "HX-02-01-09",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    response = client.post(
+        add, {"parent": "", "kind": NodeKind.STREET, "name": "新街道", "code": "NEW"}
+    )
+    assert response.status_code == 200
+    assert not OrgNode.objects.filter(code__in=["HX-02-01-09", "NEW"]).exists()
+
+    response = client.post(
+        add,
+        {
+            "parent": small_tree.grid_a.pk,
+            "kind": NodeKind.BUILDING,
+            "name": "新楼",
+            "code": "HX-01-01-09",
+        },
+    )
+    assert response.status_code == 302
+    assert OrgNode.objects.get(code="HX-01-01-09").parent == small_tree.grid_a
+
+
+def test_a_wrong_kind_in_the_admin_form_gets_the_message(client_for, cadre_a, small_tree):
+    response = client_for(cadre_a).post(
+        reverse("admin:governance_orgnode_add"),
+        {
+            "parent": small_tree.community_a.pk,
+            "kind": NodeKind.BUILDING,
+            "name": "楼",
+            "code": "HX-01-99",
+        },
+    )
+    assert "只能直接隶属于" in response.content.decode()
+
+
+def test_the_cadres_own_node_can_be_renamed_but_not_moved_or_deleted(
+    client_for, cadre_a, small_tree
+):
+    client = client_for(cadre_a)
+    own = small_tree.community_a
+    body = client.get(change_url(own)).content.decode()
+    assert 'name="parent"' not in body  # shown read-only
+    client.post(change_url(own), {"name": "红旗社区大党委", "code": own.code})
+    own.refresh_from_db()
+    assert own.name == "红旗社区大党委" and own.parent == small_tree.street
+    client.post(reverse("admin:governance_orgnode_delete", args=[own.pk]), {"post": "yes"})
+    assert OrgNode.objects.filter(pk=own.pk).exists()
+
+
+def drag(client, cut, pasted_on, position):
+    return client.post(
+        CHANGELIST,
+        {"cmd": "move_node", "cut_item": cut.pk, "pasted_on": pasted_on.pk, "position": position},
+    )
+
+
+def test_drag_and_drop_inside_the_subtree_moves(client_for, cadre_a, small_tree):
+    second_grid = NodeFactory(parent=small_tree.community_a, code="HX-01-02")
+    building = small_tree.buildings_a[0]
+    response = drag(client_for(cadre_a), building, second_grid, "last-child")
+    assert response.content.startswith(b"OK")
+    building.refresh_from_db()
+    assert building.parent == second_grid
+    assert tree.find_problems() == []
+
+
+def test_drag_and_drop_cannot_leave_the_subtree(client_for, cadre_a, small_tree):
+    client = client_for(cadre_a)
+    building = small_tree.buildings_a[0]
+    assert drag(client, building, small_tree.grid_b, "last-child").content.startswith(b"FAIL")
+    # Beside the cadre's own community means under the street: outside the subtree.
+    assert drag(client, small_tree.grid_a, small_tree.community_a, "left").content.startswith(
+        b"FAIL"
+    )
+    assert drag(client, small_tree.community_a, small_tree.community_a, "right").content.startswith(
+        b"FAIL"
+    )
+    building.refresh_from_db()
+    small_tree.grid_a.refresh_from_db()
+    assert building.parent == small_tree.grid_a
+    assert small_tree.grid_a.parent == small_tree.community_a
+
+
+def test_drag_and_drop_to_the_wrong_level_is_refused(client_for, street_cadre, small_tree):
+    response = drag(
+        client_for(street_cadre), small_tree.buildings_a[0], small_tree.community_b, "last-child"
+    )
+    assert response.content.startswith(b"FAIL")
+    assert tree.find_problems() == []
+
+
+def test_users_of_another_community_are_not_listed(client_for, cadre_a, cadre_b, small_tree):
+    client = client_for(cadre_a)
+    body = client.get(reverse("admin:governance_user_changelist")).content.decode()
+    assert "cadre_a" in body and "cadre_b" not in body
+    response = client.get(reverse("admin:governance_user_change", args=[cadre_b.pk]), follow=True)
+    assert "cadre_b" not in response.content.decode()
+
+
+def test_mobiles_are_masked_in_the_user_list(client_for, street_cadre, cadre_a):
+    body = (
+        client_for(street_cadre).get(reverse("admin:governance_user_changelist")).content.decode()
+    )
+    assert cadre_a.mobile not in body
+    assert f"{cadre_a.mobile[:3]}****{cadre_a.mobile[-4:]}" in body
+
+
+@pytest.mark.parametrize("grids", [2, 12])
+def test_the_tree_list_query_count_does_not_grow(
+    client_for, street_cadre, small_tree, django_assert_max_num_queries, grids
+):
+    for g in range(grids):
+        grid = NodeFactory(parent=small_tree.community_a, code=f"HX-01-5{g:02d}")
+        for b in range(3):
+            NodeFactory(parent=grid, code=f"{grid.code}-{b}")
+    client = client_for(street_cadre)
+    with django_assert_max_num_queries(12):
+        assert client.get(CHANGELIST).status_code == 200
+
+
+@pytest.mark.parametrize("users", [1, 15])
+def test_the_user_list_query_count_does_not_grow(
+    client_for, street_cadre, small_tree, django_assert_max_num_queries, users
+):
+    from tests.factories import UserFactory
+
+    for i in range(users):
+        UserFactory(node=small_tree.grid_a, username=f"v{i}")
+    client = client_for(street_cadre)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("admin:governance_user_changelist")).status_code == 200

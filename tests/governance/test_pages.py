@@ -1,0 +1,131 @@
+"""The organisation pages, the Excel export and the API, each scoped to the user's subtree."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.factories import NodeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_says_what_the_portal_is_and_has_no_dead_links(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    links = {
+        link
+        for link in re.findall(r'href="(/[^"]*)"', body)
+        if link != "/" and not link.startswith("/static/")
+    }
+    assert len(links) >= 5
+    for link in links:
+        status = client.get(link).status_code
+        assert status in (200, 302), f"{link} answered {status}"
+
+
+def test_the_home_page_speaks_chinese_by_default_and_english_on_request(client):
+    assert "红格" in client.get(reverse("home")).content.decode()
+    english = client.get(reverse("home"), headers={"accept-language": "en"})
+    assert "Hongge" in english.content.decode()
+
+
+def test_healthz_answers(client):
+    assert client.get("/healthz/").json() == {"ok": True}
+
+
+def test_org_page_shows_the_cadres_community_with_counts(client_for, cadre_a, small_tree):
+    response = client_for(cadre_a).get(reverse("org-tree"))
+    body = response.content.decode()
+    assert "红旗第1网格党支部" in body
+    assert "幸福" not in body
+    assert response.context["rows"][0].building_count == 2
+
+
+def test_another_communitys_org_page_and_export_are_404(client_for, cadre_a, small_tree):
+    client = client_for(cadre_a)
+    other = small_tree.community_b
+    for url in (reverse("org-node", args=[other.pk]), reverse("org-node-export", args=[other.pk])):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert other.name.encode() not in response.content
+    # ... and the same pages open for that community's own cadre.
+    UserFactory(username="b", role="community_cadre", node=other)
+    client.force_login(UserFactory(username="b"))
+    assert client.get(reverse("org-node", args=[other.pk])).status_code == 200
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, small_tree):
+    for url in (reverse("org-tree"), reverse("org-export"), reverse("mobile-home")):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.get("/api/nodes/").status_code == 403
+
+
+def test_the_excel_export_holds_exactly_the_subtree(client_for, cadre_a, small_tree):
+    response = client_for(cadre_a).get(reverse("org-export"))
+    assert response.status_code == 200
+    assert "org-HX-01-" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert codes == ["HX-01", "HX-01-01", "HX-01-01-01", "HX-01-01-02"]
+
+
+def test_the_api_lists_only_the_subtree(client_for, cadre_a, small_tree):
+    client = client_for(cadre_a)
+    codes = {n["code"] for n in client.get("/api/nodes/").json()["results"]}
+    assert codes == {"HX-01", "HX-01-01", "HX-01-01-01", "HX-01-01-02"}
+    assert client.get(f"/api/nodes/{small_tree.grid_b.pk}/").status_code == 404
+    children = client.get(f"/api/nodes/?parent={small_tree.grid_a.pk}").json()["results"]
+    assert {n["code"] for n in children} == {"HX-01-01-01", "HX-01-01-02"}
+
+
+def test_a_user_without_a_node_sees_no_tree(client_for, small_tree):
+    volunteer = UserFactory(username="lone", node=None)
+    client = client_for(volunteer)
+    assert client.get("/api/nodes/").json()["results"] == []
+    assert client.get(reverse("org-tree")).status_code == 404
+    assert client.get(reverse("org-export")).status_code == 404
+
+
+def test_the_grid_worker_home_lists_their_buildings(client_for, small_tree):
+    worker = UserFactory(username="gw", role="grid_worker", node=small_tree.grid_a)
+    body = client_for(worker).get(reverse("mobile-home")).content.decode()
+    assert "锦绣苑1号楼" in body and "阳光花园" not in body
+
+
+def grow(small_tree, n):
+    for g in range(n):
+        grid = NodeFactory(parent=small_tree.community_a, code=f"HX-01-7{g:02d}")
+        for b in range(2):
+            NodeFactory(parent=grid, code=f"{grid.code}-{b}")
+
+
+@pytest.mark.parametrize("n", [1, 10])
+@pytest.mark.parametrize("url_name", ["org-tree", "org-export", "mobile-home"])
+def test_page_query_counts_do_not_grow(
+    client_for, cadre_a, small_tree, n, url_name, django_assert_max_num_queries
+):
+    grow(small_tree, n)
+    client = client_for(cadre_a)
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse(url_name)).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_api_query_count_does_not_grow(
+    client_for, cadre_a, small_tree, n, django_assert_max_num_queries
+):
+    grow(small_tree, n)
+    client = client_for(cadre_a)
+    with django_assert_max_num_queries(5):
+        assert client.get("/api/nodes/").status_code == 200
+
+
+def test_a_superuser_sees_every_street(client_for, superuser, small_tree):
+    NodeFactory(code="DF", name="东风街道党工委")
+    body = client_for(superuser).get(reverse("org-tree")).content.decode()
+    assert "红星街道党工委" in body and "东风街道党工委" in body
