@@ -27,7 +27,7 @@ run: translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Serving http://$(HOST)/ with a Celery worker and beat. Ctrl-C stops all three."
-	@trap 'kill 0' INT TERM; \
+	@trap 'trap - INT TERM; kill -TERM 0' INT TERM; \
 	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & \
 	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
 	$(PY) manage.py runserver $(HOST) & \
