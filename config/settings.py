@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "django_ratelimit",
     "mptt",
     "governance",
     "grids",
@@ -72,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "governance.context_processors.inbox",
             ],
         },
     },
@@ -106,16 +109,21 @@ LOGOUT_REDIRECT_URL = "home"
 # them); a file cache shared by the local processes otherwise.
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {"default": _redis, "ratelimit": _redis}
+    # django-ratelimit lists only django-redis as supported; Django's own RedisCache
+    # increments atomically (INCR) just the same.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-        }
+        },
+        # The embedded set-up serves from one process, so its memory is the shared counter.
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Language and time
 LANGUAGE_CODE = "zh-hans"
@@ -168,11 +176,30 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "check-org-trees": {
-        "task": "governance.tasks.check_trees",
-        "schedule": 6 * 60 * 60,
+    "check-org-trees": {"task": "governance.tasks.check_trees", "schedule": 6 * 60 * 60},
+    "deliver-pending-notifications": {
+        "task": "governance.tasks.deliver_pending_notifications",
+        "schedule": 5 * 60,
+    },
+    # Routing left over by a broker outage, SLA reminders, escalation, auto-close, call-backs.
+    "scan-whistles": {
+        "task": "services.tasks.scan_whistles",
+        "schedule": env_int("WHISTLE_SCAN_SECONDS", 60),
     },
 }
+
+# Outbound notification channels (dotted paths to governance.notifications.Channel classes).
+NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", ["governance.notifications.LogChannel"])
+
+# --- Public forms: rate limits counted in a cache every web worker shares (Redis in
+# production), per client IP and per mobile number.
+RATELIMIT_USE_CACHE = "ratelimit"
+PUBLIC_FORM_RATE_PER_IP = env("PUBLIC_FORM_RATE_PER_IP", "20/h")
+PUBLIC_FORM_RATE_PER_MOBILE = env("PUBLIC_FORM_RATE_PER_MOBILE", "5/h")
+PUBLIC_LOOKUP_RATE_PER_IP = env("PUBLIC_LOOKUP_RATE_PER_IP", "30/h")
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+# The client address as the load balancer saw it; REMOTE_ADDR when nothing sits in front.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
 
 # --- Production hardening: on whenever DEBUG is off.
 if not DEBUG:

@@ -21,12 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("", include("governance.urls")),
-    path(
-        "report/",
-        governance_views.coming_soon,
-        {"title": _("Blow the whistle on a problem")},
-        name="whistle-report",
-    ),
+    path("", include("services.urls")),
     path(
         "wishes/", governance_views.coming_soon, {"title": _("Post a micro-wish")}, name="wish-post"
     ),

@@ -190,9 +190,13 @@ DEMO_USERS = [
     ("street_cadre", "李明华", Role.STREET_CADRE, "HX", True),
     ("community_cadre", "王秀英", Role.COMMUNITY_CADRE, "HX-01", True),
     ("grid_worker", "张志强", Role.GRID_WORKER, "HX-01-01", False),
-    ("dept_handler", "赵国华", Role.DEPARTMENT_HANDLER, "HX", False),
+    ("dept_handler", "赵国华", Role.DEPARTMENT_HANDLER, None, False),
     ("volunteer", "陈海燕", Role.VOLUNTEER, "HX-01", False),
 ]
+
+
+def seed(*, scale=False):
+    return {"streets": build_streets(scale=scale), "users": len(create_demo_users())}
 
 
 def create_demo_users():

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
@@ -110,13 +111,14 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", _("Volunteer / party member")
 
 
-# The node kind each role is attached to; volunteers may hang anywhere (their home community).
+# The node kind each role is attached to. Volunteers may hang anywhere (their home community);
+# department handlers hang on no node: they see what is dispatched to their department.
 ROLE_NODE_KIND = {
     Role.STREET_CADRE: NodeKind.STREET,
     Role.COMMUNITY_CADRE: NodeKind.COMMUNITY,
     Role.GRID_WORKER: NodeKind.GRID,
-    Role.DEPARTMENT_HANDLER: NodeKind.STREET,
 }
+CADRE_ROLES = (Role.STREET_CADRE, Role.COMMUNITY_CADRE)
 
 
 class User(AbstractUser):
@@ -152,3 +154,55 @@ class User(AbstractUser):
                     % {"role": self.get_role_display(), "kind": expected.label}
                 }
             )
+
+
+class TimelineEvent(models.Model):
+    """One recorded state change: who, when, what, and a note. Each workflow's event table
+    extends this and is written in the same transaction as the change it records."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the resident or the system."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    public = models.BooleanField(
+        _("shown to the resident"),
+        default=False,
+        help_text=_("Internal notes and staff names never reach the public pages."),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
+class Notification(models.Model):
+    """The in-app inbox; outbound channels (SMS, WeChat, the log) deliver from here."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered outbound"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["delivered_at", "created_at"]),
+        ]
+
+    def __str__(self):
+        return self.title

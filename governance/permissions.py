@@ -17,15 +17,42 @@ class Perm:
     VIEW_USER = "governance.view_user"
     ADD_USER = "governance.add_user"
     CHANGE_USER = "governance.change_user"
+    VIEW_WHISTLE = "services.view_whistle"
+    TRIAGE_WHISTLE = "services.triage_whistle"
+    HANDLE_WHISTLE = "services.handle_whistle"
+    VIEW_CATEGORY = "services.view_category"
+    VIEW_DEPARTMENT = "services.view_department"
+    ADD_DEPARTMENT = "services.add_department"
+    CHANGE_DEPARTMENT = "services.change_department"
+    VIEW_CALLBACK = "services.view_callback"
 
 
 _MANAGE_TREE = {Perm.VIEW_TREE, Perm.ADD_NODE, Perm.CHANGE_NODE, Perm.DELETE_NODE}
+_TRIAGE = {
+    Perm.VIEW_WHISTLE,
+    Perm.TRIAGE_WHISTLE,
+    Perm.VIEW_CATEGORY,
+    Perm.VIEW_DEPARTMENT,
+    Perm.VIEW_CALLBACK,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.STREET_CADRE: frozenset(_MANAGE_TREE | {Perm.VIEW_USER, Perm.ADD_USER, Perm.CHANGE_USER}),
-    Role.COMMUNITY_CADRE: frozenset(_MANAGE_TREE | {Perm.VIEW_USER}),
-    Role.GRID_WORKER: frozenset({Perm.VIEW_TREE}),
-    Role.DEPARTMENT_HANDLER: frozenset(),
+    Role.STREET_CADRE: frozenset(
+        _MANAGE_TREE
+        | _TRIAGE
+        | {
+            Perm.VIEW_USER,
+            Perm.ADD_USER,
+            Perm.CHANGE_USER,
+            Perm.ADD_DEPARTMENT,
+            Perm.CHANGE_DEPARTMENT,
+        }
+    ),
+    Role.COMMUNITY_CADRE: frozenset(_MANAGE_TREE | _TRIAGE | {Perm.VIEW_USER}),
+    Role.GRID_WORKER: frozenset(
+        {Perm.VIEW_TREE, Perm.VIEW_WHISTLE, Perm.HANDLE_WHISTLE, Perm.VIEW_CALLBACK}
+    ),
+    Role.DEPARTMENT_HANDLER: frozenset({Perm.VIEW_WHISTLE, Perm.HANDLE_WHISTLE}),
     Role.VOLUNTEER: frozenset(),
 }
 

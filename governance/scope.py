@@ -60,10 +60,32 @@ def in_scope(user, node):
     )
 
 
+def visible_q_any(user, node_paths):
+    """Rows visible through any of several node paths (e.g. the place and the assigned grid)."""
+    qs = [visible_q(user, path) for path in node_paths]
+    if any(q is None for q in qs):
+        return None if all(q is None for q in qs) else _or(q for q in qs if q is not None)
+    return _or(qs)
+
+
+def _or(qs):
+    combined = Q(pk__in=[])
+    for q in qs:
+        if not q:  # an empty Q() means everything
+            return Q()
+        combined |= q
+    return combined
+
+
 class ScopedQuerySet(models.QuerySet):
-    """Gives a model `Model.objects.visible_to(user)`; set `node_path` to the FK path."""
+    """Gives a model `Model.objects.visible_to(user)`; `node_path` is the FK path to its node,
+    `node_paths` several such paths of which any may grant visibility."""
 
     node_path = "node"
+    node_paths = ()
 
     def visible_to(self, user):
-        return restrict(self, user, self.node_path)
+        if not self.node_paths:
+            return restrict(self, user, self.node_path)
+        q = visible_q_any(user, self.node_paths)
+        return self.none() if q is None else self.filter(q)

@@ -1,8 +1,10 @@
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.utils import timezone
 
-from governance import tree
+from governance import notifications, tree
 
 logger = logging.getLogger(__name__)
 
@@ -14,3 +16,15 @@ def check_trees():
     for problem in problems:
         logger.error("organisation tree inconsistency: %s", problem)
     return len(problems)
+
+
+@shared_task
+def deliver_notifications(ids):
+    return notifications.deliver(ids)
+
+
+@shared_task
+def deliver_pending_notifications():
+    """Beat: whatever the broker lost or a channel failed on is sent again."""
+    ids = notifications.undelivered_ids(timezone.now() - timedelta(minutes=2))
+    return notifications.deliver(ids)

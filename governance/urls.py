@@ -7,5 +7,5 @@ urlpatterns = [
     path("org/<int:node_id>/", views.org_tree, name="org-node"),
     path("org/export.xlsx", views.org_export, name="org-export"),
     path("org/<int:node_id>/export.xlsx", views.org_export, name="org-node-export"),
-    path("m/", views.grid_worker_home, name="mobile-home"),
+    path("inbox/", views.inbox, name="inbox"),
 ]

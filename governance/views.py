@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from governance import exports, selectors
+from governance import exports, notifications, selectors
 from governance.models import OrgNode
 from governance.scope import scope_root, subtree_q
 
@@ -59,10 +60,12 @@ def org_tree(request, node_id=None):
 
 
 @login_required
-def grid_worker_home(request):
-    node = scope_root(request.user)
-    rows = selectors.children_with_counts(node) if node else OrgNode.objects.none()
-    return render(request, "governance/mobile_home.html", {"node": node, "rows": rows})
+def inbox(request):
+    if request.method == "POST":
+        notifications.mark_read(request.user)
+        return redirect("inbox")
+    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "governance/inbox.html", {"page": page})
 
 
 @login_required

@@ -1,11 +1,17 @@
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 
+from config.celery import app as celery_app
 from governance.models import OrgNode
 from tests.factories import NodeFactory, UserFactory, cadre
+
+# Tasks run in the test process; tests that need the broker's absence say so.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
 
 
 @pytest.fixture(autouse=True)
@@ -15,10 +21,12 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    # Rate-limit counters and cached figures live in the cache: no test sees another's.
-    cache.clear()
+    # Rate-limit counters and cached figures live in the caches: no test sees another's.
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -1,11 +1,16 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from governance import demo
 from governance.models import OrgNode
 
 
 class Command(BaseCommand):
-    help = "Build the demo street (or, with --scale, a district of ten) and one login per role."
+    help = (
+        "Build the demo street (or, with --scale, a district of ten) with one login per "
+        "role and each app's demo data. Running it again changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,12 +28,15 @@ class Command(BaseCommand):
         if if_empty and OrgNode.objects.exists():
             self.stdout.write("The database already holds an organisation tree; not seeding.")
         else:
-            streets = demo.build_streets(scale=scale)
-            users = demo.create_demo_users()
-            self.stdout.write(
-                f"Created {streets} street(s) and {len(users)} demo user(s); "
-                f"{OrgNode.objects.count()} nodes in all."
-            )
+            # Each app with a demo.seed() adds its part, in INSTALLED_APPS order.
+            for app in apps.get_app_configs():
+                try:
+                    seed = import_string(f"{app.name}.demo.seed")
+                except ImportError:
+                    continue
+                created = seed(scale=scale)
+                summary = ", ".join(f"{n} {what}" for what, n in created.items())
+                self.stdout.write(f"{app.label}: created {summary}")
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, _full_name, role, code, _staff in demo.DEMO_USERS:
-            self.stdout.write(f"  {username:<16} {role or 'superuser':<20} {code or 'all'}")
+            self.stdout.write(f"  {username:<16} {role or 'superuser':<20} {code or ''}")

@@ -1,0 +1,93 @@
+"""One notification mechanism: an in-app inbox row per recipient, then delivery through the
+outbound channels named in settings.NOTIFICATION_CHANNELS (SMS and WeChat are deployment
+plug-ins; the default writes to the log). Delivery state lives in the database, so a broker
+outage delays messages but never loses them: beat re-sends what is undelivered.
+"""
+
+import logging
+from functools import cache
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from governance.models import Notification, User
+
+logger = logging.getLogger(__name__)
+
+
+class Channel:
+    """An outbound channel. Subclasses deliver one notification or raise."""
+
+    def send(self, notification: Notification) -> None:
+        raise NotImplementedError
+
+
+class LogChannel(Channel):
+    """The default: the message goes to the log (the inbox row is already in the database)."""
+
+    def send(self, notification):
+        logger.info(
+            "notify %s: %s %s", notification.recipient_id, notification.title, notification.url
+        )
+
+
+@cache
+def channels() -> list[Channel]:
+    return [import_string(path)() for path in settings.NOTIFICATION_CHANNELS]
+
+
+def notify(recipients, *, title, body="", url=""):
+    """Put a message in each recipient's inbox and queue outbound delivery after commit."""
+    recipients = {user.pk: user for user in recipients if user.is_active}
+    if not recipients:
+        return []
+    rows = Notification.objects.bulk_create(
+        [Notification(recipient_id=pk, title=title, body=body, url=url) for pk in recipients]
+    )
+    ids = [row.pk for row in rows]
+
+    def queue():
+        from governance.tasks import deliver_notifications
+
+        deliver_notifications.delay(ids)
+
+    # robust: a broker outage must not fail the request; beat re-sends undelivered rows.
+    transaction.on_commit(queue, robust=True)
+    return rows
+
+
+def deliver(ids):
+    """Send each undelivered notification through every channel, once."""
+    sent = 0
+    for notification in Notification.objects.filter(pk__in=ids, delivered_at__isnull=True):
+        with transaction.atomic():
+            claimed = Notification.objects.filter(
+                pk=notification.pk, delivered_at__isnull=True
+            ).update(delivered_at=timezone.now())
+            if not claimed:  # another worker delivered it meanwhile
+                continue
+            for channel in channels():
+                channel.send(notification)
+            sent += 1
+    return sent
+
+
+def undelivered_ids(older_than, limit=500):
+    return list(
+        Notification.objects.filter(delivered_at__isnull=True, created_at__lte=older_than)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def unread_count(user: User) -> int:
+    return user.notifications.filter(read_at__isnull=True).count()
+
+
+def mark_read(user: User, ids=None):
+    unread = user.notifications.filter(read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,303 @@
+"""Staff pages for whistles: lists, the detail with its timeline and the steps this user may
+take, call-backs and the grid worker's task list. Every query starts from visible_to(user)."""
+
+from datetime import timedelta
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from governance.masking import mask_mobile, mask_name
+from governance.models import NodeKind, OrgNode
+from governance.permissions import Perm
+from governance.scope import subtree_q
+from services import callbacks, dispatch, figures, policies
+from services.forms import (
+    CallBackForm,
+    DispatchForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    NoteForm,
+    ReasonForm,
+    ResolveForm,
+)
+from services.models import (
+    AWAITING_DISPATCH,
+    IN_HANDLING,
+    CallBack,
+    Category,
+    Status,
+    Whistle,
+)
+from services.workflow import TransitionError
+
+
+class Step:
+    """One staff step: who may take it, in which states, its form and its function."""
+
+    def __init__(self, label, form, function, *, states, check, when=None):
+        self.label, self.form, self.function = label, form, function
+        self.states, self.check, self.when = states, check, when
+
+    def allowed(self, user, whistle):
+        return (
+            whistle.status in self.states
+            and (self.when is None or self.when(whistle))
+            and self.check(user, whistle)
+        )
+
+    def make_form(self, whistle, data=None, files=None):
+        kwargs = {"whistle": whistle} if self.form is DispatchForm else {}
+        return self.form(data, files, prefix=None, **kwargs)
+
+
+def _pending_extension(whistle):
+    return whistle.extension_until is not None
+
+
+STEPS = {
+    "accept": Step(
+        gettext_lazy("Accept (转哨)"),
+        NoteForm,
+        dispatch.accept_whistle,
+        states=(Status.SUBMITTED,),
+        check=policies.may_triage,
+    ),
+    "reject": Step(
+        gettext_lazy("Do not accept"),
+        ReasonForm,
+        dispatch.reject_whistle,
+        states=(Status.SUBMITTED,),
+        check=policies.may_triage,
+    ),
+    "dispatch": Step(
+        gettext_lazy("Dispatch (派单)"),
+        DispatchForm,
+        dispatch.dispatch_whistle,
+        states=(Status.ACCEPTED,),
+        check=policies.may_triage,
+    ),
+    "sign": Step(
+        gettext_lazy("Sign for it (接单)"),
+        None,
+        dispatch.sign_whistle,
+        states=(Status.DISPATCHED,),
+        check=policies.may_handle,
+    ),
+    "resolve": Step(
+        gettext_lazy("Report it resolved"),
+        ResolveForm,
+        dispatch.resolve_whistle,
+        states=(Status.SIGNED,),
+        check=policies.may_handle,
+    ),
+    "extend": Step(
+        gettext_lazy("Ask for more time (延期)"),
+        ExtensionRequestForm,
+        dispatch.request_extension,
+        states=IN_HANDLING,
+        check=policies.may_handle,
+        when=lambda w: not _pending_extension(w),
+    ),
+    "return": Step(
+        gettext_lazy("Return to the community (退单)"),
+        ReasonForm,
+        dispatch.return_whistle,
+        states=IN_HANDLING,
+        check=policies.may_handle,
+    ),
+    "decide-extension": Step(
+        gettext_lazy("Decide the extension"),
+        ExtensionDecisionForm,
+        dispatch.decide_extension,
+        states=IN_HANDLING,
+        check=policies.may_triage,
+        when=_pending_extension,
+    ),
+}
+
+
+def _visible_whistles(user):
+    return Whistle.objects.visible_to(user).select_related(
+        "category", "community", "building", "lead_department", "assigned_grid"
+    )
+
+
+def _with_due(whistles, now):
+    """Annotate the running deadline and overdue-ness so lists can sort overdue first."""
+    return whistles.annotate(
+        running_due=Case(
+            When(status__in=AWAITING_DISPATCH, then=F("dispatch_due")),
+            When(status__in=IN_HANDLING, then=F("resolve_due")),
+            default=None,
+        ),
+        overdue_first=Case(
+            When(
+                Q(status__in=AWAITING_DISPATCH, dispatch_due__lt=now)
+                | Q(status__in=IN_HANDLING, resolve_due__lt=now),
+                then=Value(0),
+            ),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+class WhistleFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=gettext_lazy("Status"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), label=gettext_lazy("Category")
+    )
+    node = django_filters.ModelChoiceFilter(
+        queryset=OrgNode.objects.none(),
+        label=gettext_lazy("Community or grid"),
+        method="filter_node",
+    )
+    overdue = django_filters.BooleanFilter(
+        label=gettext_lazy("Overdue now"), method="filter_overdue"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["node"].queryset = (
+            OrgNode.objects.visible_to(user)
+            .filter(kind__in=(NodeKind.COMMUNITY, NodeKind.GRID))
+            .order_by("tree_id", "lft")
+        )
+
+    def filter_node(self, queryset, name, node):
+        return queryset.filter(subtree_q(node, "node") | subtree_q(node, "assigned_grid"))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Whistle.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+@login_required
+@permission_required(Perm.VIEW_WHISTLE, raise_exception=True)
+def whistle_list(request):
+    now = timezone.now()
+    visible = _visible_whistles(request.user)
+    filterset = WhistleFilter(request.GET, queryset=_with_due(visible, now), user=request.user)
+    page = Paginator(filterset.qs.order_by("overdue_first", "-created_at", "-pk"), 30).get_page(
+        request.GET.get("page")
+    )
+    period_start = now - timedelta(days=30)
+    return render(
+        request,
+        "services/whistle_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "now": now,
+            "figures": figures.whistle_figures(
+                Whistle.objects.visible_to(request.user), start=period_start, end=now, now=now
+            ),
+        },
+    )
+
+
+@login_required
+@permission_required(Perm.VIEW_WHISTLE, raise_exception=True)
+def whistle_detail(request, pk):
+    whistle = get_object_or_404(_visible_whistles(request.user), pk=pk)
+    user = request.user
+    contact = policies.sees_reporter_contact(user, whistle)
+    callback = CallBack.objects.filter(whistle=whistle).first()
+    return render(
+        request,
+        "services/whistle_detail.html",
+        {
+            "whistle": whistle,
+            "reporter_name": whistle.reporter_name if contact else mask_name(whistle.reporter_name),
+            "reporter_mobile": (
+                whistle.reporter_mobile if contact else mask_mobile(whistle.reporter_mobile)
+            ),
+            "events": whistle.events.select_related("actor"),
+            "photos": whistle.photos.all(),
+            "co_departments": whistle.co_departments.all(),
+            "steps": [
+                (name, step.label, step.make_form(whistle) if step.form else None)
+                for name, step in STEPS.items()
+                if step.allowed(user, whistle)
+            ],
+            "callback": callback,
+            "callback_form": (
+                CallBackForm()
+                if callback
+                and not callback.done_at
+                and policies.sees_reporter_contact(user, whistle)
+                else None
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def whistle_step(request, pk, step_name):
+    step = STEPS.get(step_name)
+    whistle = get_object_or_404(_visible_whistles(request.user), pk=pk)
+    if step is None:
+        messages.error(request, _("Unknown action."))
+        return redirect("whistle-detail", pk=pk)
+    form = step.make_form(whistle, request.POST, request.FILES) if step.form else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("whistle-detail", pk=pk)
+    try:
+        step.function(
+            whistle=whistle, actor=request.user, **(form.cleaned_data if form is not None else {})
+        )
+        messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+    except TransitionError as error:
+        messages.error(request, error.message)
+    return redirect("whistle-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def callback_record(request, pk):
+    callback = get_object_or_404(CallBack.objects.visible_to(request.user), pk=pk)
+    form = CallBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the outcome of the call."))
+    else:
+        try:
+            callbacks.record_callback(callback=callback, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Call-back recorded."))
+        except TransitionError as error:
+            messages.error(request, error.message)
+    return redirect("whistle-detail", pk=callback.whistle_id)
+
+
+@login_required
+def my_tasks(request):
+    """The phone start page: open whistles I hold (overdue first) and call-backs due."""
+    now = timezone.now()
+    whistles = _with_due(_visible_whistles(request.user).open(), now)
+    if request.user.has_perm(Perm.HANDLE_WHISTLE):
+        whistles = whistles.filter(status__in=IN_HANDLING)
+    return render(
+        request,
+        "services/my_tasks.html",
+        {
+            "whistles": whistles.order_by("overdue_first", "running_due", "pk")[:50],
+            "callbacks": (
+                CallBack.objects.visible_to(request.user)
+                .filter(done_at__isnull=True, due_at__lte=now + timedelta(days=1))
+                .select_related("whistle__category")
+                .order_by("due_at")[:50]
+            ),
+            "now": now,
+        },
+    )

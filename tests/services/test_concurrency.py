@@ -1,0 +1,66 @@
+"""On PostgreSQL, several processes at once: concurrent scans send each reminder once, and two
+cadres pressing "accept" together give one acceptance."""
+
+import multiprocessing
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connections
+
+from services import dispatch, sla
+from services.models import EventKind, WhistleEvent, WhistleReminder
+from services.workflow import TransitionError
+
+PROCESSES = 4
+
+
+def _scan(at):
+    connections.close_all()
+    with time_machine.travel(at, tick=False):
+        sent = sla.fire_due_reminders()
+    connections.close_all()
+    return sent
+
+
+def _accept(args):
+    whistle_id, user_id = args
+    connections.close_all()
+    from governance.models import User
+    from services.models import Whistle
+
+    try:
+        dispatch.accept_whistle(
+            whistle=Whistle.objects.get(pk=whistle_id), actor=User.objects.get(pk=user_id)
+        )
+        return "accepted"
+    except TransitionError:
+        return "refused"
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_scans_send_each_reminder_once(requires_postgres, world):
+    whistles = [world.submit(category=world.danger) for _ in range(12)]
+    later = whistles[-1].created_at + timedelta(minutes=55)  # past 50 % and 80 % of dispatch
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
+        sent = sum(pool.map(_scan, [later] * PROCESSES))
+    assert sent == 24
+    assert WhistleEvent.objects.filter(kind=EventKind.REMINDED).count() == 24
+    assert not WhistleReminder.objects.filter(fire_at__lte=later, done_at__isnull=True).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_cadres_accepting_at_once_give_one_acceptance(requires_postgres, world):
+    whistle = world.submit()
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
+        results = pool.map(
+            _accept, [(whistle.pk, world.cadre_a.pk), (whistle.pk, world.street_cadre.pk)] * 2
+        )
+    assert sorted(results) == ["accepted", "refused", "refused", "refused"]
+    assert whistle.events.filter(kind=EventKind.ACCEPTED).count() == 1
