@@ -158,7 +158,7 @@ REST_FRAMEWORK = {
 
 # --- Celery. The default broker is kombu's filesystem transport, so a real worker and beat
 # run with nothing installed; production points CELERY_BROKER_URL at Redis.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed"):
