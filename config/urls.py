@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -26,4 +24,3 @@ urlpatterns = [
         "wishes/", governance_views.coming_soon, {"title": _("Post a micro-wish")}, name="wish-post"
     ),
 ]
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -23,27 +23,19 @@ def _descendants_of_kind(kind):
     return Coalesce(Subquery(inner, output_field=IntegerField()), 0)
 
 
+def _with_counts(nodes):
+    return nodes.annotate(
+        grid_count=_descendants_of_kind(NodeKind.GRID),
+        building_count=_descendants_of_kind(NodeKind.BUILDING),
+        household_count=_descendants_of_kind(NodeKind.HOUSEHOLD),
+    )
+
+
 def children_with_counts(node):
     """The node's children, each with how many grids, buildings and party households it holds."""
-    return (
-        OrgNode.objects.filter(parent=node)
-        .annotate(
-            grid_count=_descendants_of_kind(NodeKind.GRID),
-            building_count=_descendants_of_kind(NodeKind.BUILDING),
-            household_count=_descendants_of_kind(NodeKind.HOUSEHOLD),
-        )
-        .order_by("lft")
-    )
+    return _with_counts(OrgNode.objects.filter(parent=node)).order_by("lft")
 
 
 def roots_with_counts():
     """Top-level rows of a superuser's view: every street, with the same counts."""
-    return (
-        OrgNode.objects.filter(parent__isnull=True)
-        .annotate(
-            grid_count=_descendants_of_kind(NodeKind.GRID),
-            building_count=_descendants_of_kind(NodeKind.BUILDING),
-            household_count=_descendants_of_kind(NodeKind.HOUSEHOLD),
-        )
-        .order_by("tree_id")
-    )
+    return _with_counts(OrgNode.objects.filter(parent__isnull=True)).order_by("tree_id")

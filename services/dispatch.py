@@ -33,8 +33,9 @@ def _handlers(whistle):
 
 def accept_whistle(*, whistle, actor, note=""):
     """社区转哨: the community takes the whistle on."""
-    policies.require(policies.may_triage(actor, whistle))
-    with step(whistle, (Status.SUBMITTED,), _("accepted")) as w:
+    with step(
+        whistle, (Status.SUBMITTED,), _("accepted"), actor=actor, check=policies.may_triage
+    ) as w:
         w.status = Status.ACCEPTED
         w.save(update_fields=["status"])
         record(w, EventKind.ACCEPTED, actor=actor, note=note, public=True)
@@ -42,10 +43,11 @@ def accept_whistle(*, whistle, actor, note=""):
 
 
 def reject_whistle(*, whistle, actor, reason):
-    policies.require(policies.may_triage(actor, whistle))
     if not reason.strip():
         raise TransitionError(_("Give the resident a reason."))
-    with step(whistle, (Status.SUBMITTED,), _("rejected")) as w:
+    with step(
+        whistle, (Status.SUBMITTED,), _("rejected"), actor=actor, check=policies.may_triage
+    ) as w:
         now = timezone.now()
         w.status, w.closed_at = Status.REJECTED, now
         _responded(w, now)
@@ -56,10 +58,11 @@ def reject_whistle(*, whistle, actor, reason):
 
 def dispatch_whistle(*, whistle, actor, department=None, grid=None, co_departments=(), note=""):
     """派单: to a lead department (with optional co-handling ones) or to a grid."""
-    policies.require(policies.may_triage(actor, whistle))
     if (department is None) == (grid is None):
         raise TransitionError(_("Dispatch to one department or to one grid."))
-    with step(whistle, (Status.ACCEPTED,), _("dispatched")) as w:
+    with step(
+        whistle, (Status.ACCEPTED,), _("dispatched"), actor=actor, check=policies.may_triage
+    ) as w:
         street_id = w.community.parent_id
         if department is not None and department.street_id != street_id:
             raise TransitionError(_("That department does not serve this street."))
@@ -93,8 +96,9 @@ def dispatch_whistle(*, whistle, actor, department=None, grid=None, co_departmen
 
 def sign_whistle(*, whistle, actor):
     """接单: the handler signs for it."""
-    policies.require(policies.may_handle(actor, whistle))
-    with step(whistle, (Status.DISPATCHED,), _("signed for")) as w:
+    with step(
+        whistle, (Status.DISPATCHED,), _("signed for"), actor=actor, check=policies.may_handle
+    ) as w:
         w.status = Status.SIGNED
         w.save(update_fields=["status"])
         record(w, EventKind.SIGNED, actor=actor, public=True)
@@ -103,10 +107,9 @@ def sign_whistle(*, whistle, actor):
 
 def return_whistle(*, whistle, actor, reason):
     """退单: back to the community, with a reason; the dispatch clock starts again."""
-    policies.require(policies.may_handle(actor, whistle))
     if not reason.strip():
         raise TransitionError(_("Say why the whistle is returned."))
-    with step(whistle, IN_HANDLING, _("returned")) as w:
+    with step(whistle, IN_HANDLING, _("returned"), actor=actor, check=policies.may_handle) as w:
         w.status = Status.ACCEPTED
         w.lead_department = w.assigned_grid = w.extension_until = None
         sla.restart(w, Deadline.DISPATCH, start=timezone.now())
@@ -132,10 +135,9 @@ def return_whistle(*, whistle, actor, reason):
 
 def request_extension(*, whistle, actor, until, reason):
     """延期: the handler asks for more time; the community decides."""
-    policies.require(policies.may_handle(actor, whistle))
     if not reason.strip():
         raise TransitionError(_("Say why more time is needed."))
-    with step(whistle, IN_HANDLING, _("extended")) as w:
+    with step(whistle, IN_HANDLING, _("extended"), actor=actor, check=policies.may_handle) as w:
         if w.extension_until is not None:
             raise TransitionError(_("An extension request is already waiting for a decision."))
         if until <= w.resolve_due:
@@ -153,8 +155,7 @@ def request_extension(*, whistle, actor, until, reason):
 
 
 def decide_extension(*, whistle, actor, approve, note=""):
-    policies.require(policies.may_triage(actor, whistle))
-    with step(whistle, IN_HANDLING, _("extended")) as w:
+    with step(whistle, IN_HANDLING, _("extended"), actor=actor, check=policies.may_triage) as w:
         if w.extension_until is None:
             raise TransitionError(_("No extension request is waiting."))
         if approve:
@@ -176,10 +177,11 @@ def decide_extension(*, whistle, actor, approve, note=""):
 
 def resolve_whistle(*, whistle, actor, note, photos=()):
     """办结: the handler reports the result; the resident is asked to rate it."""
-    policies.require(policies.may_handle(actor, whistle))
     if not note.strip():
         raise TransitionError(_("Describe what was done."))
-    with step(whistle, (Status.SIGNED,), _("resolved")) as w:
+    with step(
+        whistle, (Status.SIGNED,), _("resolved"), actor=actor, check=policies.may_handle
+    ) as w:
         w.status, w.resolved_at, w.extension_until = Status.RESOLVED, timezone.now(), None
         w.save(update_fields=["status", "resolved_at", "extension_until"])
         WhistlePhoto.objects.bulk_create(

@@ -107,13 +107,19 @@ class RatingForm(forms.Form):
 # --- Staff step forms: each one's cleaned_data are the keyword arguments of its step.
 
 
-class NoteForm(forms.Form):
+class StepForm(forms.Form):
+    def __init__(self, *args, whistle=None, **kwargs):
+        self.whistle = whistle
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(StepForm):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(StepForm):
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -131,8 +137,9 @@ class DispatchForm(NoteForm):
     )
     grid = NodeChoiceField(OrgNode.objects.none(), label=_("Or the grid"), required=False)
 
-    def __init__(self, *args, whistle, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        whistle = self.whistle
         departments = Department.objects.filter(street_id=whistle.community.parent_id)
         self.fields["department"].queryset = departments
         self.fields["co_departments"].queryset = departments
@@ -149,7 +156,7 @@ class DispatchForm(NoteForm):
         return data
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(StepForm):
     until = forms.DateTimeField(
         label=_("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )

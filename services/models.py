@@ -282,18 +282,6 @@ class Whistle(models.Model):
     def __str__(self):
         return f"{self.tracking_code} {self.category}"
 
-    @property
-    def current_due(self):
-        if self.status in AWAITING_DISPATCH:
-            return self.dispatch_due
-        if self.status in IN_HANDLING:
-            return self.resolve_due
-        return None
-
-    def is_overdue(self, now=None):
-        due = self.current_due
-        return due is not None and due < (now or timezone.now())
-
 
 def whistle_photo_path(photo, filename):
     # A random name: the URL of a resident's photo must not be guessable.

@@ -1,8 +1,5 @@
 """Who may do what to a whistle: the permission by name, then the place in the tree."""
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
-
 from governance.permissions import Perm
 from governance.scope import in_scope
 
@@ -28,8 +25,3 @@ def sees_reporter_contact(user, whistle):
         return True
     callback = getattr(whistle, "callback", None)
     return callback is not None and in_scope(user, callback.node)
-
-
-def require(allowed):
-    if not allowed:
-        raise PermissionDenied(_("You may not take this action on this whistle."))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("track/", public.track, name="whistle-track"),
     path("track/<str:code>/", public.status, name="whistle-status"),
     path("track/<str:code>/rate/", public.rate, name="whistle-rate"),
+    path("photos/<int:pk>/", public.photo, name="whistle-photo"),
     # Staff
     path("whistles/", staff.whistle_list, name="whistle-list"),
     path("whistles/<int:pk>/", staff.whistle_detail, name="whistle-detail"),

@@ -2,7 +2,7 @@
 
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,8 +15,9 @@ class TransitionError(ValidationError):
 
 
 @contextmanager
-def step(whistle, allowed, action):
-    """Lock the whistle and check its status allows `action`; yields the locked row."""
+def step(whistle, allowed, action, *, actor=None, check=None):
+    """Lock the whistle, check its status allows `action`, then that `check(actor, whistle)`
+    passes on the fresh row; yields the locked row."""
     with transaction.atomic():
         locked = (
             Whistle.objects.select_for_update(of=("self",))
@@ -28,6 +29,8 @@ def step(whistle, allowed, action):
                 _("This whistle is “%(status)s”: it cannot be %(action)s.")
                 % {"status": locked.get_status_display(), "action": action}
             )
+        if check is not None and not check(actor, locked):
+            raise PermissionDenied(_("You may not take this action on this whistle."))
         yield locked
 
 

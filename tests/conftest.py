@@ -15,8 +15,9 @@ celery_app.conf.task_eager_propagates = True
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads never land in the project
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,8 @@
 digits of the mobile, and rating."""
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from governance.models import NodeKind, OrgNode
 from services import intake, rating
 from services.forms import RatingForm, TrackForm, WhistleReportForm
-from services.models import Status, Whistle
+from services.models import Status, Whistle, WhistlePhoto
 from services.public import normalise_code, rate_limit_wait, too_many_requests
 from services.workflow import TransitionError
 
@@ -134,3 +134,24 @@ def rate(request, code):
         except TransitionError as error:
             messages.error(request, error.message)
     return redirect("whistle-status", code=whistle.tracking_code)
+
+
+@require_GET
+def photo(request, pk):
+    """Photos are personal data: staff who see the whistle get them all; the resident who
+    reported it (known to this session) gets the photos of the result. Never a public URL."""
+    picture = get_object_or_404(WhistlePhoto.objects.select_related("whistle"), pk=pk)
+    whistle = picture.whistle
+    staff = (
+        request.user.is_authenticated
+        and Whistle.objects.visible_to(request.user).filter(pk=whistle.pk).exists()
+    )
+    resident = (
+        picture.stage == WhistlePhoto.Stage.RESOLUTION
+        and whistle.tracking_code in request.session.get(SESSION_KEY, [])
+    )
+    if not (staff or resident):
+        raise Http404
+    response = FileResponse(picture.image.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

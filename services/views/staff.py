@@ -54,8 +54,7 @@ class Step:
         )
 
     def make_form(self, whistle, data=None, files=None):
-        kwargs = {"whistle": whistle} if self.form is DispatchForm else {}
-        return self.form(data, files, prefix=None, **kwargs)
+        return self.form(data, files, whistle=whistle)
 
 
 def _pending_extension(whistle):
@@ -294,7 +293,7 @@ def my_tasks(request):
             "whistles": whistles.order_by("overdue_first", "running_due", "pk")[:50],
             "callbacks": (
                 CallBack.objects.visible_to(request.user)
-                .filter(done_at__isnull=True, due_at__lte=now + timedelta(days=1))
+                .filter(done_at__isnull=True, due_at__lte=now)
                 .select_related("whistle__category")
                 .order_by("due_at")[:50]
             ),

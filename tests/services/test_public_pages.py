@@ -215,3 +215,67 @@ def test_status_lookups_are_rate_limited(client, world, settings):
     for _ in range(3):
         track(client, "AAAAAAAAAA", "1234")
     assert track(client, "AAAAAAAAAA", "1234").status_code == 429
+
+
+def test_photos_are_served_only_to_those_who_may_see_them(client, client_for, world):
+    client.post(REPORT, {**form_data(world), "photos": [photo()]})
+    w = Whistle.objects.get()
+    reported = w.photos.get()
+    url = reverse("whistle-photo", args=[reported.pk])
+    assert client.get(url).status_code == 404  # the resident's own upload is not echoed back
+    w = dispatch.accept_whistle(whistle=w, actor=world.cadre_a)
+    w = dispatch.dispatch_whistle(whistle=w, actor=world.cadre_a, department=world.city)
+    w = dispatch.sign_whistle(whistle=w, actor=world.handler)
+    w = dispatch.resolve_whistle(whistle=w, actor=world.handler, note="done", photos=[photo()])
+    result_url = reverse("whistle-photo", args=[w.photos.get(stage="resolution").pk])
+    assert client.get(result_url).status_code == 200
+    from django.test import Client
+
+    stranger = Client()
+    assert stranger.get(result_url).status_code == 404
+    assert client_for(world.cadre_b).get(url).status_code == 404
+    assert client_for(world.cadre_a).get(url).status_code == 200
+
+
+def test_the_whole_story_through_the_pages(client, world, django_capture_on_commit_callbacks):
+    """A resident reports on the public form; the community accepts and dispatches; the
+    department signs and resolves; the resident rates; the grid worker calls back."""
+    from django.test import Client
+
+    from services.models import CallBack
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(REPORT, form_data(world))
+    w = Whistle.objects.get()
+    assert w.routed_at and w.suggested_department == world.city
+
+    staff = Client()
+    staff.force_login(world.cadre_a)
+    staff.post(reverse("whistle-step", args=[w.pk, "accept"]))
+    staff.post(reverse("whistle-step", args=[w.pk, "dispatch"]), {"department": world.city.pk})
+    staff.force_login(world.handler)
+    staff.post(reverse("whistle-step", args=[w.pk, "sign"]))
+    staff.post(reverse("whistle-step", args=[w.pk, "resolve"]), {"note": "车辆已移走"})
+
+    page = client.get(reverse("whistle-status", args=[w.tracking_code]))
+    assert page.context["rating_form"] is not None
+    client.post(reverse("whistle-rate", args=[w.tracking_code]), {"fixed": "yes", "rating": 5})
+    w.refresh_from_db()
+    assert w.status == Status.CLOSED
+
+    callback = CallBack.objects.get(whistle=w)
+    staff.force_login(world.worker_a)
+    staff.post(reverse("callback-record", args=[callback.pk]), {"outcome": "satisfied"})
+    callback.refresh_from_db()
+    assert callback.done_by == world.worker_a
+    assert [e.kind for e in w.events.all()] == [
+        EventKind.SUBMITTED,
+        EventKind.ROUTED,
+        EventKind.ACCEPTED,
+        EventKind.DISPATCHED,
+        EventKind.SIGNED,
+        EventKind.RESOLVED,
+        EventKind.RATED,
+        EventKind.CLOSED,
+        EventKind.CALLED_BACK,
+    ]
