@@ -22,8 +22,8 @@ class OrgNodeAdmin(ScopedAdminMixin, DraggableMPTTAdmin):
     list_display = ["tree_actions", "indented_title", "kind", "code"]
     list_display_links = ["indented_title"]
     list_filter = ["kind"]
-    search_fields = ["name", "code"]
-    fields = ["parent", "kind", "name", "code"]
+    search_fields = ["name", "place_name", "code"]
+    fields = ["parent", "kind", "name", "place_name", "code"]
     expand_tree_by_default = True
 
     def _is_scope_root(self, request, obj):

@@ -83,6 +83,7 @@ class _Node:
     kind: int
     name: str
     code: str
+    place: str = ""
     children: list["_Node"] = field(default_factory=list)
     lft: int = 0
     rght: int = 0
@@ -93,10 +94,12 @@ def _person(rng):
 
 
 def _layout(code, name, size, rng):
-    street = _Node(NodeKind.STREET, name + "党工委", code)
+    street = _Node(NodeKind.STREET, name + "党工委", code, name)
     for c in range(size.communities):
         community_name = COMMUNITIES[c % len(COMMUNITIES)] + "社区"
-        community = _Node(NodeKind.COMMUNITY, community_name + "党委", f"{code}-{c + 1:02d}")
+        community = _Node(
+            NodeKind.COMMUNITY, community_name + "党委", f"{code}-{c + 1:02d}", community_name
+        )
         street.children.append(community)
         grids = size.grids_per_community[c % len(size.grids_per_community)]
         for g in range(grids):
@@ -104,12 +107,16 @@ def _layout(code, name, size, rng):
                 NodeKind.GRID,
                 f"{community_name}第{g + 1}网格党支部",
                 f"{community.code}-{g + 1:02d}",
+                f"{community_name}第{g + 1}网格",
             )
             community.children.append(grid)
             compound = COMPOUNDS[(c * 3 + g) % len(COMPOUNDS)]
             for b in range(size.buildings_per_grid):
                 building = _Node(
-                    NodeKind.BUILDING, f"{compound}{b + 1}号楼党小组", f"{grid.code}-{b + 1:02d}"
+                    NodeKind.BUILDING,
+                    f"{compound}{b + 1}号楼党小组",
+                    f"{grid.code}-{b + 1:02d}",
+                    f"{compound}{b + 1}号楼",
                 )
                 grid.children.append(building)
                 households = int(size.party_household_share * 2 * rng.random() + 0.5)
@@ -153,6 +160,7 @@ def _insert(root):
                     kind=n.kind,
                     name=n.name,
                     code=n.code,
+                    place_name=n.place,
                     parent_id=parent_ids[id(n)],
                     lft=n.lft,
                     rght=n.rght,

@@ -46,6 +46,14 @@ class OrgNode(MPTTModel):
         validators=[RegexValidator(r"^[A-Za-z0-9-]+$", _("Use letters, digits and hyphens."))],
         help_text=_("A short unique code, e.g. HX-03-12."),
     )
+    place_name = models.CharField(
+        _("place name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The place as residents call it (红旗社区, 锦绣苑3号楼); the name is used if empty."
+        ),
+    )
     parent = TreeForeignKey(
         "self",
         verbose_name=_("parent"),
@@ -70,6 +78,11 @@ class OrgNode(MPTTModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def place(self):
+        """The place this organisation serves, for residents and addresses."""
+        return self.place_name or self.name
 
     def clean(self):
         super().clean()
@@ -174,7 +187,12 @@ class TimelineEvent(models.Model):
     public = models.BooleanField(
         _("shown to the resident"),
         default=False,
-        help_text=_("Internal notes and staff names never reach the public pages."),
+        help_text=_("The step appears on the resident's page, never with the staff name."),
+    )
+    note_public = models.BooleanField(
+        _("note shown to the resident"),
+        default=False,
+        help_text=_("Only notes written for the resident (a reason, the result) are shown."),
     )
 
     class Meta:

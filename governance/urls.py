@@ -8,4 +8,5 @@ urlpatterns = [
     path("org/export.xlsx", views.org_export, name="org-export"),
     path("org/<int:node_id>/export.xlsx", views.org_export, name="org-node-export"),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.open_notification, name="notification-open"),
 ]

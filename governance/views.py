@@ -1,9 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -62,10 +64,20 @@ def org_tree(request, node_id=None):
 @login_required
 def inbox(request):
     if request.method == "POST":
-        notifications.mark_read(request.user)
+        count = notifications.mark_read(request.user)
+        messages.success(request, _("%(count)d marked as read.") % {"count": count})
         return redirect("inbox")
     page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
     return render(request, "governance/inbox.html", {"page": page})
+
+
+@login_required
+def open_notification(request, pk):
+    """Follow a notification's link, marking it read on the way."""
+    notification = get_object_or_404(request.user.notifications, pk=pk)
+    notifications.mark_read(request.user, ids=[notification.pk])
+    safe = url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None)
+    return redirect(notification.url if safe else "inbox")
 
 
 @login_required

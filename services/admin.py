@@ -2,15 +2,24 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from governance.admin_scope import ScopedAdminMixin
+from governance.formatting import duration
 from governance.masking import mask_mobile
 from services.models import CallBack, Category, Department, Whistle, WhistleEvent
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "urgency", "dispatch_within", "resolve_within", "active", "ordering"]
+    list_display = ["name", "urgency", "dispatch_time", "resolve_time", "active", "ordering"]
     list_editable = ["ordering", "active"]
     list_filter = ["urgency", "active"]
+
+    @admin.display(description=_("dispatch within"), ordering="dispatch_within")
+    def dispatch_time(self, category):
+        return duration(category.dispatch_within)
+
+    @admin.display(description=_("resolve within"), ordering="resolve_within")
+    def resolve_time(self, category):
+        return duration(category.resolve_within)
 
 
 @admin.register(Department)
@@ -45,8 +54,6 @@ class WhistleAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "community",
         "masked_mobile",
         "created_at",
-        "dispatch_due",
-        "resolve_due",
         "escalated_at",
     ]
     list_filter = ["status", "category", "created_at"]

@@ -52,7 +52,7 @@ def reject_whistle(*, whistle, actor, reason):
         w.status, w.closed_at = Status.REJECTED, now
         _responded(w, now)
         w.save(update_fields=["status", "closed_at", "responded_at", "responded_on_time"])
-        record(w, EventKind.REJECTED, actor=actor, note=reason, public=True)
+        record(w, EventKind.REJECTED, actor=actor, note=reason, note_public=True)
     return w
 
 
@@ -86,7 +86,7 @@ def dispatch_whistle(*, whistle, actor, department=None, grid=None, co_departmen
             ]
         )
         w.co_departments.set(co_departments)
-        target = department.name if department else grid.name
+        target = department.name if department else grid.place
         record(w, EventKind.DISPATCHED, actor=actor, note=note or target, public=True)
         title = _("Whistle %(code)s dispatched to you") % {"code": w.tracking_code}
         recipients = _handlers(w) + [h for d in co_departments for h in d.handlers.all()]
@@ -190,5 +190,5 @@ def resolve_whistle(*, whistle, actor, note, photos=()):
                 for photo in photos
             ]
         )
-        record(w, EventKind.RESOLVED, actor=actor, note=note, public=True)
+        record(w, EventKind.RESOLVED, actor=actor, note=note, note_public=True)
     return w

@@ -1,14 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode, mainland_mobile
 from services.models import CallBackOutcome, Category, Department, Rating
 from services.public import HoneypotForm, ImagesField, normalise_code
 
 
-class NodeChoiceField(forms.ModelChoiceField):
+class PlaceChoiceField(forms.ModelChoiceField):
+    """Residents choose places (红旗社区, 锦绣苑3号楼), not party organisations."""
+
     def label_from_instance(self, node):
-        return node.name
+        return node.place
 
 
 class WhistleReportForm(HoneypotForm):
@@ -21,14 +24,20 @@ class WhistleReportForm(HoneypotForm):
         label=_("What is wrong?"),
         min_length=5,
         max_length=2000,
+        error_messages={
+            "min_length": _("Please describe the problem in at least %(limit_value)d characters."),
+            "max_length": _(
+                "Please keep the description under %(limit_value)d characters (now %(show_value)d)."
+            ),
+        },
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
     )
-    community = NodeChoiceField(
+    community = PlaceChoiceField(
         OrgNode.objects.filter(kind=NodeKind.COMMUNITY),
         label=_("Community"),
         empty_label=_("Choose your community"),
     )
-    building = NodeChoiceField(
+    building = PlaceChoiceField(
         OrgNode.objects.filter(kind=NodeKind.BUILDING).select_related("parent"),
         label=_("Building"),
         required=False,
@@ -73,7 +82,7 @@ class WhistleReportForm(HoneypotForm):
         return data
 
 
-class TrackForm(forms.Form):
+class TrackForm(PortalForm):
     code = forms.CharField(label=_("Tracking code"), max_length=20)
     last4 = forms.RegexField(
         label=_("Last 4 digits of your mobile"),
@@ -86,7 +95,7 @@ class TrackForm(forms.Form):
         return normalise_code(self.cleaned_data["code"])
 
 
-class RatingForm(forms.Form):
+class RatingForm(PortalForm):
     fixed = forms.TypedChoiceField(
         label=_("Is the problem fixed?"),
         coerce=lambda v: v == "yes",
@@ -107,7 +116,7 @@ class RatingForm(forms.Form):
 # --- Staff step forms: each one's cleaned_data are the keyword arguments of its step.
 
 
-class StepForm(forms.Form):
+class StepForm(PortalForm):
     def __init__(self, *args, whistle=None, **kwargs):
         self.whistle = whistle
         super().__init__(*args, **kwargs)
@@ -132,10 +141,11 @@ class DispatchForm(NoteForm):
     co_departments = forms.ModelMultipleChoiceField(
         Department.objects.none(),
         label=_("Co-handling departments"),
+        help_text=_("Optional; the lead department need not be ticked."),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    grid = NodeChoiceField(OrgNode.objects.none(), label=_("Or the grid"), required=False)
+    grid = PlaceChoiceField(OrgNode.objects.none(), label=_("Or the grid"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,7 +191,7 @@ class ResolveForm(NoteForm):
     photos = ImagesField(label=_("Photos (up to 3)"), max_files=3)
 
 
-class CallBackForm(forms.Form):
+class CallBackForm(PortalForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=CallBackOutcome.choices, widget=forms.RadioSelect
     )

@@ -98,7 +98,7 @@ def route_whistle(whistle_id):
         )
         whistle.routed_at = timezone.now()
         whistle.save(update_fields=["suggested_department", "routed_at"])
-        record(whistle, EventKind.ROUTED, public=True, note=whistle.community.name)
+        record(whistle, EventKind.ROUTED, note=whistle.community.place, note_public=True)
         notify(
             people.cadres_of(whistle.community),
             title=_("New whistle %(code)s: %(category)s")

@@ -381,9 +381,12 @@ class CallBackQuerySet(ScopedQuerySet):
 class CallBack(models.Model):
     """回访: the day after closure, the building's grid worker calls the resident."""
 
-    whistle = models.OneToOneField(Whistle, on_delete=models.CASCADE, related_name="callback")
+    whistle = models.OneToOneField(
+        Whistle, verbose_name=_("whistle"), on_delete=models.CASCADE, related_name="callback"
+    )
     node = models.ForeignKey(
         OrgNode,
+        verbose_name=_("grid or community"),
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("The grid of the building, else the community."),
@@ -395,7 +398,12 @@ class CallBack(models.Model):
     note = models.TextField(_("note"), blank=True)
     done_at = models.DateTimeField(_("called"), null=True, blank=True)
     done_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        User,
+        verbose_name=_("called by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = CallBackQuerySet.as_manager()

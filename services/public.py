@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
+from governance.forms import PortalForm
+
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed on small keyboards.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -33,7 +35,7 @@ def normalise_code(value):
     return "".join(value.split()).upper()
 
 
-class HoneypotForm(forms.Form):
+class HoneypotForm(PortalForm):
     """A field people never see and bots fill in; a filled one means the post is discarded."""
 
     website = forms.CharField(

@@ -22,7 +22,7 @@ def rate_whistle(*, whistle, rating, comment="", fixed=True):
         now = timezone.now()
         w.rating, w.rating_comment = rating, comment
         note = f"{rating.label}" + (f": {comment}" if comment else "")
-        record(w, EventKind.RATED, note=note, public=True)
+        record(w, EventKind.RATED, note=note, note_public=True)
         if fixed:
             _close(w, now, fields=["rating", "rating_comment"])
         else:
@@ -60,7 +60,7 @@ def rate_whistle(*, whistle, rating, comment="", fixed=True):
 def _close(whistle, now, fields=(), note=""):
     whistle.status, whistle.closed_at = Status.CLOSED, now
     whistle.save(update_fields=[*fields, "status", "closed_at"])
-    record(whistle, EventKind.CLOSED, note=note, public=True)
+    record(whistle, EventKind.CLOSED, note=note, note_public=True)
     callbacks.schedule_callback(whistle)
 
 

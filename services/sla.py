@@ -59,6 +59,18 @@ def _still_running(reminder, whistle):
     return whistle.status in OPEN_STATUSES and whistle.resolve_due == reminder.due_at
 
 
+def _superseded(reminder, now):
+    """A late scan (beat down, or demo data) finds several thresholds of one deadline due at
+    once: only the highest speaks."""
+    return WhistleReminder.objects.filter(
+        whistle_id=reminder.whistle_id,
+        deadline=reminder.deadline,
+        due_at=reminder.due_at,
+        threshold__gt=reminder.threshold,
+        fire_at__lte=now,
+    ).exists()
+
+
 def assignees(whistle):
     """Who a reminder goes to: whoever holds the whistle now."""
     if whistle.status in AWAITING_DISPATCH:
@@ -90,7 +102,7 @@ def _fire(reminder_id, now):
         if reminder is None:
             return 0
         whistle = reminder.whistle
-        running = _still_running(reminder, whistle)
+        running = _still_running(reminder, whistle) and not _superseded(reminder, now)
         reminder.done_at, reminder.sent = now, running
         reminder.save(update_fields=["done_at", "sent"])
         if not running:
@@ -119,12 +131,13 @@ def escalate(whistle, *, deadline, now):
     parent = whistle.community.parent
     note = _("The %(deadline)s deadline has passed; escalated to %(node)s.") % {
         "deadline": deadline,
-        "node": parent.name,
+        "node": parent.place,
     }
-    if whistle.escalated_at is None:
-        whistle.escalated_to, whistle.escalated_at = parent, now
-        whistle.save(update_fields=["escalated_to", "escalated_at"])
-    record(whistle, EventKind.ESCALATED, note=note, public=True)
+    record(whistle, EventKind.ESCALATED, note=note, note_public=True)
+    if whistle.escalated_at is not None:
+        return  # the parent was told at the first escalation
+    whistle.escalated_to, whistle.escalated_at = parent, now
+    whistle.save(update_fields=["escalated_to", "escalated_at"])
     notify(
         [*people.cadres_of(parent), *assignees(whistle)],
         title=_("Overdue whistle %(code)s escalated") % {"code": whistle.tracking_code},

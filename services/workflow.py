@@ -34,9 +34,16 @@ def step(whistle, allowed, action, *, actor=None, check=None):
         yield locked
 
 
-def record(whistle, kind, *, actor=None, note="", public=False):
+def record(whistle, kind, *, actor=None, note="", public=False, note_public=False):
+    """A timeline event. `public`: the resident sees that the step happened; `note_public`:
+    they read its note too (a reason, the result), so internal notes stay internal."""
     return WhistleEvent.objects.create(
-        whistle=whistle, kind=kind, actor=actor, note=note, public=public
+        whistle=whistle,
+        kind=kind,
+        actor=actor,
+        note=note,
+        public=public or note_public,
+        note_public=note_public,
     )
 
 

@@ -49,7 +49,9 @@ def report(request):
     if wait:
         return too_many_requests(request, wait)
     if not form.is_valid():
-        return render(request, "services/report.html", {"form": form}, status=400)
+        # Browsers cannot refill a file input: say so when photos were sent.
+        context = {"form": form, "photos_dropped": bool(request.FILES)}
+        return render(request, "services/report.html", context, status=400)
     data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
     whistle = intake.submit_whistle(**data)
     _remember(request, whistle.tracking_code)

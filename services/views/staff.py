@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from governance.forms import PortalForm
 from governance.masking import mask_mobile, mask_name
 from governance.models import NodeKind, OrgNode
 from governance.permissions import Perm
@@ -150,18 +151,29 @@ def _with_due(whistles, now):
 
 
 class WhistleFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=gettext_lazy("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, label=gettext_lazy("Status"), empty_label=gettext_lazy("All")
+    )
     category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), label=gettext_lazy("Category")
+        queryset=Category.objects.all(),
+        label=gettext_lazy("Category"),
+        empty_label=gettext_lazy("All"),
     )
     node = django_filters.ModelChoiceFilter(
         queryset=OrgNode.objects.none(),
         label=gettext_lazy("Community or grid"),
+        empty_label=gettext_lazy("All"),
         method="filter_node",
     )
-    overdue = django_filters.BooleanFilter(
-        label=gettext_lazy("Overdue now"), method="filter_overdue"
+    overdue = django_filters.ChoiceFilter(
+        label=gettext_lazy("Overdue now"),
+        empty_label=gettext_lazy("All"),
+        choices=[("yes", gettext_lazy("Overdue")), ("no", gettext_lazy("Not overdue"))],
+        method="filter_overdue",
     )
+
+    class Meta:
+        form = PortalForm
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,13 +182,16 @@ class WhistleFilter(django_filters.FilterSet):
             .filter(kind__in=(NodeKind.COMMUNITY, NodeKind.GRID))
             .order_by("tree_id", "lft")
         )
+        self.filters["node"].field.label_from_instance = lambda node: node.place
 
     def filter_node(self, queryset, name, node):
         return queryset.filter(subtree_q(node, "node") | subtree_q(node, "assigned_grid"))
 
     def filter_overdue(self, queryset, name, value):
         overdue = Whistle.objects.overdue().values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+        if value == "yes":
+            return queryset.filter(pk__in=overdue)
+        return queryset.exclude(pk__in=overdue)
 
 
 @login_required

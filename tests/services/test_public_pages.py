@@ -155,8 +155,10 @@ def test_status_needs_the_code_and_the_last_four_digits(client, world):
 
 
 def test_the_public_timeline_hides_staff_names_and_internal_notes(client, world):
-    w = dispatch.accept_whistle(whistle=world.submit(), actor=world.cadre_a)
-    w = dispatch.dispatch_whistle(whistle=w, actor=world.cadre_a, department=world.city)
+    w = dispatch.accept_whistle(whistle=world.submit(), actor=world.cadre_a, note="内部：转城管")
+    w = dispatch.dispatch_whistle(
+        whistle=w, actor=world.cadre_a, department=world.city, note="内部：请尽快"
+    )
     w = dispatch.sign_whistle(whistle=w, actor=world.handler)
     w = dispatch.request_extension(
         whistle=w,
@@ -167,7 +169,8 @@ def test_the_public_timeline_hides_staff_names_and_internal_notes(client, world)
     track(client, w.tracking_code, "5678")
     body = client.get(f"/track/{w.tracking_code}/").content.decode()
     assert world.handler.full_name not in body and world.cadre_a.full_name not in body
-    assert "内部：等待审批" not in body
+    assert "内部" not in body
+    assert str(EventKind.ACCEPTED.label) in body  # the step shows, its note does not
     assert "13912345678" not in body
     assert w.get_status_display() in body
 
@@ -279,3 +282,14 @@ def test_the_whole_story_through_the_pages(client, world, django_capture_on_comm
         EventKind.CLOSED,
         EventKind.CALLED_BACK,
     ]
+
+
+def test_a_failed_report_says_to_attach_the_photos_again(client, world):
+    response = client.post(REPORT, {**form_data(world, reporter_mobile="123"), "photos": [photo()]})
+    assert response.status_code == 400 and response.context["photos_dropped"]
+
+
+def test_the_not_found_page_is_the_portals_own(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "红格" in response.content.decode()

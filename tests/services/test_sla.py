@@ -144,3 +144,19 @@ def test_a_broker_outage_loses_nothing(world, client, django_capture_on_commit_c
         assert scan_whistles()["routed"] == 0
     w.refresh_from_db()
     assert w.routed_at and w.suggested_department == world.city
+
+
+def test_a_late_scan_sends_one_reminder_and_one_escalation_not_a_burst(world):
+    with time_machine.travel(T0, tick=False):
+        w = world.submit(category=world.danger)
+    # Beat was down for three hours: every threshold of both deadlines is due.
+    with time_machine.travel(T0 + timedelta(hours=3), tick=False):
+        scan_whistles()
+        scan_whistles()
+    w.refresh_from_db()
+    assert w.escalated_at == T0 + timedelta(hours=3)
+    assert reminders(world.cadre_a, w) == []
+    escalated = _("Overdue whistle %(code)s escalated") % {"code": w.tracking_code}
+    assert inbox(world.cadre_a).count(escalated) == 1
+    assert inbox(world.street_cadre).count(escalated) == 1
+    assert not WhistleReminder.objects.filter(done_at__isnull=True).exists()

@@ -111,8 +111,17 @@ def test_the_inbox_counts_unread_and_marks_read(
         world.submit()
     client = client_for(world.cadre_a)
     assert client.get(reverse("home")).context["unread_notifications"] == 1
-    client.post(reverse("inbox"))
+    notification = Notification.objects.get(recipient=world.cadre_a)
+    response = client.get(reverse("notification-open", args=[notification.pk]))
+    assert response["Location"] == notification.url
     assert client.get(reverse("home")).context["unread_notifications"] == 0
+    # Someone else's notification is not there to open.
+    assert (
+        client_for(world.cadre_b)
+        .get(reverse("notification-open", args=[notification.pk]))
+        .status_code
+        == 404
+    )
     assert Notification.objects.get(recipient=world.cadre_a).delivered_at is not None
 
 
