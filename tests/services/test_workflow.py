@@ -57,26 +57,6 @@ def test_dispatch_to_the_grid_is_handled_by_its_grid_worker(world):
     assert w.status == Status.SIGNED
 
 
-@pytest.mark.parametrize("step", ["sign", "resolve", "dispatch", "rate", "decide"])
-def test_illegal_steps_from_submitted_are_refused_with_a_message(world, step):
-    w = world.submit()
-    calls = {
-        "sign": lambda: dispatch.sign_whistle(whistle=w, actor=world.handler),
-        "resolve": lambda: dispatch.resolve_whistle(whistle=w, actor=world.handler, note="x"),
-        "dispatch": lambda: dispatch.dispatch_whistle(
-            whistle=w, actor=world.cadre_a, department=world.city
-        ),
-        "rate": lambda: rating.rate_whistle(whistle=w, rating=Rating.SATISFIED),
-        "decide": lambda: dispatch.decide_extension(whistle=w, actor=world.cadre_a, approve=True),
-    }
-    with pytest.raises((TransitionError, PermissionDenied)) as excinfo:
-        calls[step]()
-    if excinfo.type is TransitionError:
-        assert "待受理" in excinfo.value.message or "Submitted" in excinfo.value.message
-    w.refresh_from_db()
-    assert w.status == Status.SUBMITTED and kinds(w) == [EventKind.SUBMITTED]
-
-
 def test_a_step_cannot_be_taken_twice(world):
     w = dispatch.accept_whistle(whistle=world.submit(), actor=world.cadre_a)
     with pytest.raises(TransitionError):
