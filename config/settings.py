@@ -181,6 +181,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.deliver_pending_notifications",
         "schedule": 5 * 60,
     },
+    "scan-wishes": {"task": "services.tasks.scan_wishes", "schedule": 10 * 60},
     # Routing left over by a broker outage, SLA reminders, escalation, auto-close, call-backs.
     "scan-whistles": {
         "task": "services.tasks.scan_whistles",
@@ -190,6 +191,14 @@ CELERY_BEAT_SCHEDULE = {
 
 # Outbound notification channels (dotted paths to governance.notifications.Channel classes).
 NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", ["governance.notifications.LogChannel"])
+
+# --- Micro-wishes: days a claim may run, reminders and points.
+WISH_CLAIM_DAYS = env_int("WISH_CLAIM_DAYS", 14)
+WISH_CLAIM_REMIND_DAYS = env_int("WISH_CLAIM_REMIND_DAYS", 2)  # before the claim runs out
+WISH_REVIEW_REMIND_DAYS = env_int("WISH_REVIEW_REMIND_DAYS", 2)
+WISH_STALE_DAYS = env_int("WISH_STALE_DAYS", 14)  # approved, unclaimed: flag it
+WISH_AUTO_CONFIRM_DAYS = env_int("WISH_AUTO_CONFIRM_DAYS", 7)
+WISH_POINTS = env_int("WISH_POINTS", 10)
 
 # --- Public forms: rate limits counted in a cache every web worker shares (Redis in
 # production), per client IP and per mobile number.

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from rest_framework.routers import DefaultRouter
 
 from governance import api as governance_api
@@ -20,7 +19,4 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("", include("governance.urls")),
     path("", include("services.urls")),
-    path(
-        "wishes/", governance_views.coming_soon, {"title": _("Post a micro-wish")}, name="wish-post"
-    ),
 ]

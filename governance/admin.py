@@ -72,7 +72,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     list_select_related = ["node"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (gettext_lazy("Person"), {"fields": ["full_name", "mobile", "email"]}),
+        (gettext_lazy("Person"), {"fields": ["full_name", "mobile", "email", "is_party_member"]}),
         (gettext_lazy("Place in the organisation"), {"fields": ["role", "node"]}),
         (
             gettext_lazy("Access"),

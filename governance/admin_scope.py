@@ -2,6 +2,8 @@
 
 from operator import attrgetter
 
+from django.contrib import admin
+
 from governance.models import OrgNode
 from governance.scope import in_scope, restrict
 
@@ -38,3 +40,24 @@ class ScopedAdminMixin:
         if db_field.related_model is OrgNode:
             kwargs["queryset"] = OrgNode.objects.visible_to(request.user).order_by("tree_id", "lft")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyAdminMixin:
+    """A register the admin shows but never writes: its rows come from workflows."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TimelineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The timeline events of a workflow object, read-only."""
+
+    fields = ["at", "kind", "actor", "note", "public"]
+    readonly_fields = fields
+    extra = 0

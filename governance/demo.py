@@ -200,11 +200,15 @@ DEMO_USERS = [
     ("grid_worker", "张志强", Role.GRID_WORKER, "HX-01-01", False),
     ("dept_handler", "赵国华", Role.DEPARTMENT_HANDLER, None, False),
     ("volunteer", "陈海燕", Role.VOLUNTEER, "HX-01", False),
+    ("partner", "刘志远", Role.VOLUNTEER, "HX-01", False),
 ]
 
 
 def seed(*, scale=False):
     return {"streets": build_streets(scale=scale), "users": len(create_demo_users())}
+
+
+PARTY_MEMBERS = {"street_cadre", "community_cadre", "volunteer"}
 
 
 def create_demo_users():
@@ -221,6 +225,7 @@ def create_demo_users():
             node=nodes.get(code),
             is_staff=staff,
             is_superuser=username == "admin",
+            is_party_member=username in PARTY_MEMBERS,
             mobile=f"139{zlib.crc32(username.encode()) % 10**8:08d}",
         )
         user.set_password(DEMO_PASSWORD)

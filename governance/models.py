@@ -138,6 +138,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[mainland_mobile])
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    is_party_member = models.BooleanField(_("party member"), default=False)
     node = TreeForeignKey(
         OrgNode,
         verbose_name=_("organisation node"),

@@ -25,10 +25,20 @@ class Perm:
     ADD_DEPARTMENT = "services.add_department"
     CHANGE_DEPARTMENT = "services.change_department"
     VIEW_CALLBACK = "services.view_callback"
+    VIEW_WISH = "services.view_wish"
+    MODERATE_WISH = "services.moderate_wish"
+    VIEW_PARTNER_UNIT = "services.view_partnerunit"
+    ADD_PARTNER_UNIT = "services.add_partnerunit"
+    CHANGE_PARTNER_UNIT = "services.change_partnerunit"
 
 
 _MANAGE_TREE = {Perm.VIEW_TREE, Perm.ADD_NODE, Perm.CHANGE_NODE, Perm.DELETE_NODE}
-_TRIAGE = {
+_CADRE_WORK = {
+    Perm.VIEW_WISH,
+    Perm.MODERATE_WISH,
+    Perm.VIEW_PARTNER_UNIT,
+    Perm.ADD_PARTNER_UNIT,
+    Perm.CHANGE_PARTNER_UNIT,
     Perm.VIEW_WHISTLE,
     Perm.TRIAGE_WHISTLE,
     Perm.VIEW_CATEGORY,
@@ -39,7 +49,7 @@ _TRIAGE = {
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STREET_CADRE: frozenset(
         _MANAGE_TREE
-        | _TRIAGE
+        | _CADRE_WORK
         | {
             Perm.VIEW_USER,
             Perm.ADD_USER,
@@ -48,7 +58,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CHANGE_DEPARTMENT,
         }
     ),
-    Role.COMMUNITY_CADRE: frozenset(_MANAGE_TREE | _TRIAGE | {Perm.VIEW_USER}),
+    Role.COMMUNITY_CADRE: frozenset(_MANAGE_TREE | _CADRE_WORK | {Perm.VIEW_USER}),
     Role.GRID_WORKER: frozenset(
         {Perm.VIEW_TREE, Perm.VIEW_WHISTLE, Perm.HANDLE_WHISTLE, Perm.VIEW_CALLBACK}
     ),

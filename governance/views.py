@@ -18,10 +18,6 @@ def home(request):
     return render(request, "home.html")
 
 
-def coming_soon(request, title):
-    return render(request, "coming_soon.html", {"title": title})
-
-
 @never_cache
 def healthz(request):
     with connection.cursor() as cursor:

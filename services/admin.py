@@ -1,10 +1,19 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from governance.admin_scope import ScopedAdminMixin
+from governance.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin, TimelineInline
 from governance.formatting import duration
 from governance.masking import mask_mobile
-from services.models import CallBack, Category, Department, Whistle, WhistleEvent
+from services.models import (
+    CallBack,
+    Category,
+    Department,
+    PartnerUnit,
+    Whistle,
+    WhistleEvent,
+    Wish,
+    WishEvent,
+)
 
 
 @admin.register(Category)
@@ -31,19 +40,12 @@ class DepartmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["categories", "handlers"]
 
 
-class WhistleEventInline(admin.TabularInline):
+class WhistleEventInline(TimelineInline):
     model = WhistleEvent
-    fields = ["at", "kind", "actor", "note", "public"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Whistle)
-class WhistleAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class WhistleAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """A read-only register; the steps are taken on the whistle pages, through the workflow."""
 
     node_path = "node"
@@ -67,15 +69,6 @@ class WhistleAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def masked_mobile(self, whistle):
         return mask_mobile(whistle.reporter_mobile)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CallBack)
 class CallBackAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -86,3 +79,28 @@ class CallBackAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(PartnerUnit)
+class PartnerUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "node"]
+    list_select_related = ["node"]
+    search_fields = ["name"]
+    filter_horizontal = ["contacts"]
+
+
+class WishEventInline(TimelineInline):
+    model = WishEvent
+
+
+@admin.register(Wish)
+class WishAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """A read-only register; moderation and claims go through the wish pages."""
+
+    list_display = ["tracking_code", "text", "category", "status", "community", "created_at"]
+    list_filter = ["status", "category", "created_at"]
+    list_select_related = ["community"]
+    search_fields = ["tracking_code", "text"]
+    date_hierarchy = "created_at"
+    inlines = [WishEventInline]
+    exclude = ["poster_name", "poster_mobile", "photo", "fulfilment_photo"]

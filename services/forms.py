@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode, mainland_mobile
-from services.models import CallBackOutcome, Category, Department, Rating
+from services.models import (
+    CallBackOutcome,
+    Category,
+    Department,
+    PartnerUnit,
+    Rating,
+    WishCategory,
+    WishFor,
+)
 from services.public import HoneypotForm, ImagesField, normalise_code
 
 
@@ -14,7 +22,62 @@ class PlaceChoiceField(forms.ModelChoiceField):
         return node.place
 
 
-class WhistleReportForm(HoneypotForm):
+def mobile_field():
+    return forms.CharField(
+        label=_("Mobile number"),
+        max_length=11,
+        validators=[mainland_mobile],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+
+
+class ResidentPlaceForm(HoneypotForm):
+    """A resident form that says where: a community, then one of its buildings."""
+
+    community = PlaceChoiceField(
+        OrgNode.objects.filter(kind=NodeKind.COMMUNITY),
+        label=_("Community"),
+        empty_label=_("Choose your community"),
+    )
+    building = PlaceChoiceField(
+        OrgNode.objects.filter(kind=NodeKind.BUILDING).select_related("parent"),
+        label=_("Building"),
+        required=False,
+        empty_label=_("Not sure / not listed"),
+    )
+    source = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the chosen community's buildings are offered (the page script refreshes them).
+        community = self.data.get("community") or self.initial.get("community")
+        buildings = self.fields["building"].queryset
+        if community and str(community).isdigit():
+            self.fields["building"].queryset = buildings.filter(parent__parent_id=community)
+        elif not self.is_bound:
+            self.fields["building"].queryset = buildings.none()
+
+    def clean(self):
+        data = super().clean()
+        community, building = data.get("community"), data.get("building")
+        if community and building and building.parent.parent_id != community.pk:
+            self.add_error("building", _("That building is not in the chosen community."))
+        return data
+
+
+class WhistleReportForm(ResidentPlaceForm):
+    field_order = [
+        "category",
+        "description",
+        "community",
+        "building",
+        "address",
+        "photos",
+        "reporter_name",
+        "reporter_mobile",
+        "contact_consent",
+    ]
+
     category = forms.ModelChoiceField(
         Category.objects.filter(active=True),
         label=_("Problem"),
@@ -32,17 +95,6 @@ class WhistleReportForm(HoneypotForm):
         },
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
     )
-    community = PlaceChoiceField(
-        OrgNode.objects.filter(kind=NodeKind.COMMUNITY),
-        label=_("Community"),
-        empty_label=_("Choose your community"),
-    )
-    building = PlaceChoiceField(
-        OrgNode.objects.filter(kind=NodeKind.BUILDING).select_related("parent"),
-        label=_("Building"),
-        required=False,
-        empty_label=_("Not sure / not listed"),
-    )
     address = forms.CharField(
         label=_("Or describe where"),
         max_length=200,
@@ -51,35 +103,59 @@ class WhistleReportForm(HoneypotForm):
     )
     photos = ImagesField(label=_("Photos (up to 3, 5 MB each)"), max_files=3)
     reporter_name = forms.CharField(label=_("Your name"), max_length=50)
-    reporter_mobile = forms.CharField(
-        label=_("Mobile number"),
-        max_length=11,
-        validators=[mainland_mobile],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
-    )
+    reporter_mobile = mobile_field()
     contact_consent = forms.BooleanField(
         label=_("You may contact me about this report"), required=False
     )
-    source = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
-
-    def __init__(self, *args, community=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only the chosen community's buildings are offered (the page script refreshes them).
-        community = community or self.data.get("community") or self.initial.get("community")
-        buildings = self.fields["building"].queryset
-        if community and str(community).isdigit():
-            self.fields["building"].queryset = buildings.filter(parent__parent_id=community)
-        elif not self.is_bound:
-            self.fields["building"].queryset = buildings.none()
 
     def clean(self):
         data = super().clean()
-        community, building = data.get("community"), data.get("building")
-        if community and building and building.parent.parent_id != community.pk:
-            self.add_error("building", _("That building is not in the chosen community."))
-        if community and not building and not data.get("address", "").strip():
+        if (
+            data.get("community")
+            and not data.get("building")
+            and not data.get("address", "").strip()
+        ):
             self.add_error("address", _("Choose your building or describe where the problem is."))
         return data
+
+
+class WishPostForm(ResidentPlaceForm):
+    field_order = [
+        "wish_for",
+        "category",
+        "text",
+        "community",
+        "building",
+        "photo",
+        "poster_name",
+        "poster_mobile",
+    ]
+
+    wish_for = forms.ChoiceField(label=_("Who is the wish for?"), choices=WishFor.choices)
+    category = forms.ChoiceField(label=_("Kind of wish"), choices=WishCategory.choices)
+    text = forms.CharField(
+        label=_("The wish"),
+        min_length=4,
+        max_length=500,
+        error_messages={
+            "min_length": _("Please describe the wish in at least %(limit_value)d characters."),
+            "max_length": _(
+                "Please keep the wish under %(limit_value)d characters (now %(show_value)d)."
+            ),
+        },
+        help_text=_(
+            "Only the community sees your name and number; the wish wall shows your "
+            "surname and the community."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+    )
+    photo = ImagesField(label=_("Photo (optional, 5 MB)"), max_files=1)
+    poster_name = forms.CharField(label=_("Your name"), max_length=50)
+    poster_mobile = mobile_field()
+
+    def clean_photo(self):
+        photos = self.cleaned_data["photo"]
+        return photos[0] if photos else None
 
 
 class TrackForm(PortalForm):
@@ -117,8 +193,10 @@ class RatingForm(PortalForm):
 
 
 class StepForm(PortalForm):
-    def __init__(self, *args, whistle=None, **kwargs):
-        self.whistle = whistle
+    """A staff step's form; `subject` is the whistle or wish the step acts on."""
+
+    def __init__(self, *args, subject=None, **kwargs):
+        self.subject = subject
         super().__init__(*args, **kwargs)
 
 
@@ -149,7 +227,7 @@ class DispatchForm(NoteForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        whistle = self.whistle
+        whistle = self.subject
         departments = Department.objects.filter(street_id=whistle.community.parent_id)
         self.fields["department"].queryset = departments
         self.fields["co_departments"].queryset = departments
@@ -198,3 +276,50 @@ class CallBackForm(PortalForm):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# --- Micro-wish steps
+
+
+class ApproveWishForm(StepForm):
+    party_members_only = forms.BooleanField(label=_("Only party members may claim"), required=False)
+    claim_within = PlaceChoiceField(
+        OrgNode.objects.none(),
+        label=_("Only people of this place may claim"),
+        required=False,
+        empty_label=_("Anyone"),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        wish = self.subject
+        if wish is not None:  # its community, or the whole street
+            self.fields["claim_within"].queryset = OrgNode.objects.filter(
+                pk__in=[wish.community_id, wish.community.parent_id]
+            )
+
+
+class ClaimWishForm(PortalForm):
+    unit = forms.ModelChoiceField(
+        PartnerUnit.objects.none(), label=_("On behalf of"), required=False, empty_label=_("Myself")
+    )
+    show_name = forms.BooleanField(
+        label=_("Show my name on the wish wall once it is lit"), required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_authenticated:
+            self.fields["unit"].queryset = user.partner_units.all()
+
+
+class FulfilWishForm(PortalForm):
+    note = forms.CharField(
+        label=_("How was it fulfilled?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photo = ImagesField(label=_("Photo (optional)"), max_files=1)
+
+    def clean_photo(self):
+        photos = self.cleaned_data["photo"]
+        return photos[0] if photos else None

@@ -7,7 +7,7 @@ import secrets
 
 from django import forms
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
@@ -130,3 +130,84 @@ def too_many_requests(request, wait_seconds):
     response = render(request, "services/too_many_requests.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(int(wait_seconds))
     return response
+
+
+# --- Resident sessions: which tracking codes this browser may see (it reported the item, or
+# proved it knows the code and the last four digits of the mobile).
+
+SESSION_KEY = "known_codes"
+
+
+def remember_code(request, code):
+    known = request.session.get(SESSION_KEY, [])
+    if code not in known:
+        request.session[SESSION_KEY] = [*known[-29:], code]
+
+
+def knows_code(request, code):
+    return code in request.session.get(SESSION_KEY, [])
+
+
+def prefill(params):
+    """QR posters open a form with ?community=ID (and &source=STATION-CODE)."""
+    initial = {}
+    if params.get("community", "").isdigit():
+        initial["community"] = params["community"]
+    if params.get("source"):
+        initial["source"] = params["source"][:40]
+    return initial
+
+
+def submission_view(request, *, form_class, submit, group, mobile_field, page, done_url):
+    """A resident form: honeypot, rate limits (IP and mobile), validation, then `submit`.
+
+    `page` is the template context of the form page; `done_url(obj)` where to go after."""
+    template = "services/public_form.html"
+    if request.method == "GET":
+        form = form_class(initial=prefill(request.GET))
+        return render(request, template, {**page, "form": form})
+    form = form_class(request.POST, request.FILES)
+    if form.is_bot():  # looks like success to the bot; nothing is saved
+        return render(request, "services/submitted.html", {"code": None})
+    wait = rate_limit_wait(request, group=group, mobile=request.POST.get(mobile_field, "")[:11])
+    if wait:
+        return too_many_requests(request, wait)
+    if not form.is_valid():
+        # Browsers cannot refill a file input: say so when files were sent.
+        context = {**page, "form": form, "photos_dropped": bool(request.FILES)}
+        return render(request, template, context, status=400)
+    obj = submit(**{k: v for k, v in form.cleaned_data.items() if k != "website"})
+    remember_code(request, obj.tracking_code)
+    return redirect(done_url(obj))
+
+
+def lookup_view(request, *, model, mobile_field, status_url_name, title):
+    """Find an item by its tracking code and the last four digits of the mobile."""
+    from services.forms import TrackForm
+
+    form = TrackForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST":
+        wait = rate_limit_wait(request, group=f"{model._meta.model_name}-track", lookup=True)
+        if wait:
+            return too_many_requests(request, wait)
+        if form.is_valid():
+            code, last4 = form.cleaned_data["code"], form.cleaned_data["last4"]
+            matches = model.objects.filter(
+                tracking_code=code, **{f"{mobile_field}__endswith": last4}
+            )
+            if matches.exists():
+                remember_code(request, code)
+                return redirect(status_url_name, code=code)
+            form.add_error(None, _("No report matches this code and these digits."))
+    return render(
+        request,
+        "services/track.html",
+        {"form": form, "title": title},
+        status=400 if form.errors else 200,
+    )
+
+
+def known_or_none(request, queryset, code):
+    """The item with this code, if this browser session may see it."""
+    code = normalise_code(code)
+    return queryset.filter(tracking_code=code).first() if knows_code(request, code) else None

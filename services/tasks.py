@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from services import intake, rating, sla
+from services import intake, rating, sla, wishes
 
 
 @shared_task
@@ -17,3 +17,10 @@ def scan_whistles():
         "reminders": sla.fire_due_reminders(),
         "closed": rating.close_unrated(),
     }
+
+
+@shared_task
+def scan_wishes():
+    """Beat: review reminders, unclaimed flags, claim reminders and releases, and
+    auto-confirmation after seven days. Each part acts once, by the state it stamps."""
+    return wishes.scan()

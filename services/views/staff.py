@@ -37,25 +37,8 @@ from services.models import (
     Status,
     Whistle,
 )
+from services.views.steps import Step, allowed_steps, run_step
 from services.workflow import TransitionError
-
-
-class Step:
-    """One staff step: who may take it, in which states, its form and its function."""
-
-    def __init__(self, label, form, function, *, states, check, when=None):
-        self.label, self.form, self.function = label, form, function
-        self.states, self.check, self.when = states, check, when
-
-    def allowed(self, user, whistle):
-        return (
-            whistle.status in self.states
-            and (self.when is None or self.when(whistle))
-            and self.check(user, whistle)
-        )
-
-    def make_form(self, whistle, data=None, files=None):
-        return self.form(data, files, whistle=whistle)
 
 
 def _pending_extension(whistle):
@@ -237,11 +220,7 @@ def whistle_detail(request, pk):
             "events": whistle.events.select_related("actor"),
             "photos": whistle.photos.all(),
             "co_departments": whistle.co_departments.all(),
-            "steps": [
-                (name, step.label, step.make_form(whistle) if step.form else None)
-                for name, step in STEPS.items()
-                if step.allowed(user, whistle)
-            ],
+            "steps": allowed_steps(STEPS, user, whistle),
             "callback": callback,
             "callback_form": (
                 CallBackForm()
@@ -257,24 +236,8 @@ def whistle_detail(request, pk):
 @login_required
 @require_POST
 def whistle_step(request, pk, step_name):
-    step = STEPS.get(step_name)
     whistle = get_object_or_404(_visible_whistles(request.user), pk=pk)
-    if step is None:
-        messages.error(request, _("Unknown action."))
-        return redirect("whistle-detail", pk=pk)
-    form = step.make_form(whistle, request.POST, request.FILES) if step.form else None
-    if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("whistle-detail", pk=pk)
-    try:
-        step.function(
-            whistle=whistle, actor=request.user, **(form.cleaned_data if form is not None else {})
-        )
-        messages.success(request, _("Done: %(step)s.") % {"step": step.label})
-    except TransitionError as error:
-        messages.error(request, error.message)
+    run_step(request, STEPS, step_name, whistle)
     return redirect("whistle-detail", pk=pk)
 
 

@@ -65,3 +65,46 @@ def test_two_cadres_accepting_at_once_give_one_acceptance(requires_postgres, wor
         )
     assert sorted(results) == ["accepted", "refused", "refused", "refused"]
     assert whistle.events.filter(kind=EventKind.ACCEPTED).count() == 1
+
+
+def _claim(args):
+    wish_id, user_id = args
+    connections.close_all()
+    from governance.models import User
+    from services import wishes
+    from services.models import Wish
+
+    try:
+        wishes.claim_wish(wish=Wish.objects.get(pk=wish_id), actor=User.objects.get(pk=user_id))
+        return "claimed"
+    except TransitionError as error:
+        return str(error.message)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_people_claiming_a_wish_at_once_give_one_winner_and_a_message(requires_postgres, world):
+    from services import wishes
+    from services.models import WishCategory, WishFor, WishStatus
+    from tests.factories import UserFactory
+
+    wish = wishes.post_wish(
+        wish_for=WishFor.CHILD,
+        category=WishCategory.STUDY,
+        text="想要一个书包",
+        community=world.tree.community_a,
+        poster_name="张三",
+        poster_mobile="13700001234",
+    )
+    wish = wishes.approve_wish(wish=wish, actor=world.cadre_a)
+    claimers = [UserFactory(username=f"claimer{i}", role="volunteer").pk for i in range(PROCESSES)]
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
+        results = pool.map(_claim, [(wish.pk, user) for user in claimers])
+    assert results.count("claimed") == 1
+    losers = [r for r in results if r != "claimed"]
+    assert len(losers) == PROCESSES - 1 and all(str(WishStatus.CLAIMED.label) in r for r in losers)
+    wish.refresh_from_db()
+    assert wish.claimer_id in claimers and wish.events.filter(kind="claimed").count() == 1

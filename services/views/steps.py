@@ -1,0 +1,58 @@
+"""Staff steps on a page: which ones this user may take now, their forms, and running one."""
+
+from django.contrib import messages
+from django.utils.translation import gettext as _
+
+from services.workflow import TransitionError
+
+
+class Step:
+    """One staff step: who may take it, in which states, its form and its function.
+
+    The function is called as `function(<subject>=obj, actor=user, **form.cleaned_data)`."""
+
+    def __init__(self, label, form, function, *, states, check, when=None, subject="whistle"):
+        self.label, self.form, self.function = label, form, function
+        self.states, self.check, self.when, self.subject = states, check, when, subject
+
+    def allowed(self, user, obj):
+        return (
+            obj.status in self.states
+            and (self.when is None or self.when(obj))
+            and self.check(user, obj)
+        )
+
+    def make_form(self, obj, data=None, files=None):
+        return self.form(data, files, subject=obj)
+
+
+def allowed_steps(steps, user, obj):
+    """(name, label, empty form) for each step this user may take on obj now."""
+    return [
+        (name, step.label, step.make_form(obj) if step.form else None)
+        for name, step in steps.items()
+        if step.allowed(user, obj)
+    ]
+
+
+def run_step(request, steps, step_name, obj):
+    """Validate the step's form and run it; the outcome becomes a message on the page."""
+    step = steps.get(step_name)
+    if step is None:
+        messages.error(request, _("Unknown action."))
+        return
+    form = step.make_form(obj, request.POST, request.FILES) if step.form else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return
+    try:
+        step.function(
+            **{step.subject: obj},
+            actor=request.user,
+            **(form.cleaned_data if form is not None else {}),
+        )
+        messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+    except TransitionError as error:
+        messages.error(request, error.message)

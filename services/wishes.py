@@ -1,0 +1,389 @@
+"""Micro-wishes (微心愿): a resident posts, the community reviews, a party member, volunteer or
+partner unit claims and fulfils ("点亮微心愿"), the resident confirms. One function per step;
+each locks the wish, checks its state, and records the event in the same transaction."""
+
+from collections import defaultdict
+from datetime import timedelta
+from statistics import median
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance import people
+from governance.masking import mask_name
+from governance.models import User
+from governance.notifications import notify
+from governance.permissions import Perm
+from governance.scope import in_scope, subtree_q
+from services.models import LIT_STATUSES, PartnerUnit, Wish, WishEventKind, WishStatus
+from services.public import new_tracking_code
+from services.workflow import TransitionError, record, step
+from volunteers.ledger import award_points
+
+
+def manage_url(wish):
+    return reverse("wish-manage-detail", args=[wish.pk])
+
+
+def may_moderate(user, wish):
+    return user.has_perm(Perm.MODERATE_WISH) and in_scope(user, wish.community)
+
+
+def claim_refusal(user, wish, unit=None):
+    """Why `user` may not claim `wish` (on behalf of `unit`), or None when they may."""
+    if not user.is_authenticated or not user.is_active:
+        return _("Log in to claim a wish.")
+    if unit is not None and not unit.contacts.filter(pk=user.pk).exists():
+        return _("You are not a contact of that partner unit.")
+    if wish.party_members_only and not user.is_party_member and unit is None:
+        return _("This wish is kept for party members to claim.")
+    if (
+        wish.claim_within_id
+        and unit is None
+        and not (
+            user.node_id
+            and user.node.tree_id == wish.claim_within.tree_id
+            and wish.claim_within.lft <= user.node.lft <= wish.claim_within.rght
+        )
+    ):
+        return _("This wish is kept for people of %(place)s.") % {"place": wish.claim_within.place}
+    return None
+
+
+def post_wish(
+    *,
+    wish_for,
+    category,
+    text,
+    community,
+    building=None,
+    photo=None,
+    poster_name,
+    poster_mobile,
+    source="",
+):
+    if building is not None and building.parent.parent_id != community.pk:
+        raise ValueError("the building is not in the community")
+    with transaction.atomic():
+        wish = Wish.objects.create(
+            tracking_code=new_tracking_code(Wish),
+            wish_for=wish_for,
+            category=category,
+            text=text,
+            community=community,
+            building=building,
+            node=building or community,
+            photo=photo or "",
+            poster_name=poster_name,
+            poster_mobile=poster_mobile,
+            source=source,
+        )
+        record(wish, WishEventKind.POSTED, public=True)
+        notify(
+            people.cadres_of(community),
+            title=_("New micro-wish %(code)s waiting for review") % {"code": wish.tracking_code},
+            body=text[:200],
+            url=manage_url(wish),
+        )
+    return wish
+
+
+def approve_wish(*, wish, actor, party_members_only=False, claim_within=None, note=""):
+    with step(wish, (WishStatus.POSTED,), _("approved"), actor=actor, check=may_moderate) as w:
+        if claim_within is not None and not in_scope(actor, claim_within):
+            raise TransitionError(_("Choose a place within your own area."))
+        w.status, w.approved_at = WishStatus.APPROVED, timezone.now()
+        w.party_members_only, w.claim_within = party_members_only, claim_within
+        w.save(update_fields=["status", "approved_at", "party_members_only", "claim_within"])
+        record(w, WishEventKind.APPROVED, actor=actor, note=note, public=True)
+    return w
+
+
+def reject_wish(*, wish, actor, reason):
+    if not reason.strip():
+        raise TransitionError(_("Give the resident a reason."))
+    with step(wish, (WishStatus.POSTED,), _("rejected"), actor=actor, check=may_moderate) as w:
+        w.status = WishStatus.REJECTED
+        w.save(update_fields=["status"])
+        record(w, WishEventKind.REJECTED, actor=actor, note=reason, note_public=True)
+    return w
+
+
+def claim_wish(*, wish, actor, unit=None, show_name=False):
+    """认领: exactly one claimer at a time. The row lock makes the second of two people
+    pressing "claim" together wait, then find the wish taken and get a clear message."""
+    with step(wish, (WishStatus.APPROVED,), _("claimed")) as w:
+        refusal = claim_refusal(actor, w, unit)
+        if refusal:
+            raise TransitionError(refusal)
+        now = timezone.now()
+        w.status, w.claimer, w.claimer_unit, w.show_claimer = (
+            WishStatus.CLAIMED,
+            actor,
+            unit,
+            show_name,
+        )
+        w.claimed_at, w.claim_reminded_at = now, None
+        w.claim_due = now + timedelta(days=settings.WISH_CLAIM_DAYS)
+        w.save(
+            update_fields=[
+                "status",
+                "claimer",
+                "claimer_unit",
+                "show_claimer",
+                "claimed_at",
+                "claim_due",
+                "claim_reminded_at",
+            ]
+        )
+        record(w, WishEventKind.CLAIMED, actor=actor, public=True)
+    return w
+
+
+def _is_claimer(user, wish):
+    return user.is_authenticated and wish.claimer_id == user.pk
+
+
+def _release(w, kind, actor=None):
+    w.status, w.claimer, w.claimer_unit, w.show_claimer = (WishStatus.APPROVED, None, None, False)
+    w.claimed_at = w.claim_due = w.claim_reminded_at = None
+    w.save(
+        update_fields=[
+            "status",
+            "claimer",
+            "claimer_unit",
+            "show_claimer",
+            "claimed_at",
+            "claim_due",
+            "claim_reminded_at",
+        ]
+    )
+    record(w, kind, actor=actor, public=True)
+
+
+def withdraw_claim(*, wish, actor):
+    with step(wish, (WishStatus.CLAIMED,), _("withdrawn"), actor=actor, check=_is_claimer) as w:
+        _release(w, WishEventKind.WITHDRAWN, actor)
+    return w
+
+
+def fulfil_wish(*, wish, actor, note, photo=None):
+    if not note.strip():
+        raise TransitionError(_("Say how the wish was fulfilled."))
+    with step(wish, (WishStatus.CLAIMED,), _("fulfilled"), actor=actor, check=_is_claimer) as w:
+        w.status, w.fulfilled_at, w.fulfilment_note = WishStatus.FULFILLED, timezone.now(), note
+        if photo:
+            w.fulfilment_photo = photo
+        w.save(update_fields=["status", "fulfilled_at", "fulfilment_note", "fulfilment_photo"])
+        record(w, WishEventKind.FULFILLED, actor=actor, note=note, note_public=True)
+    return w
+
+
+def confirm_wish(*, wish):
+    """The resident confirms on the status page (no account)."""
+    with step(wish, (WishStatus.FULFILLED,), _("confirmed")) as w:
+        _confirm(w, WishEventKind.CONFIRMED)
+    return w
+
+
+def _confirm(w, kind):
+    w.status, w.confirmed_at = WishStatus.CONFIRMED, timezone.now()
+    w.save(update_fields=["status", "confirmed_at"])
+    record(w, kind, public=True)
+    if w.claimer_unit_id is None:  # people earn volunteer points; units do not
+        award_points(
+            user=w.claimer,
+            points=settings.WISH_POINTS,
+            reason=_("Micro-wish %(code)s lit") % {"code": w.tracking_code},
+            key=f"wish:{w.pk}",
+        )
+
+
+# --- Beat: reminders, releases and auto-confirmation; each idempotent by its own state.
+
+
+def scan(now=None):
+    now = now or timezone.now()
+    return {
+        "review_reminders": _remind_pending_reviews(now),
+        "stale_flagged": _flag_unclaimed(now),
+        "claim_reminders": _remind_expiring_claims(now),
+        "released": _release_expired_claims(now),
+        "auto_confirmed": _auto_confirm(now),
+    }
+
+
+def _claim_once(queryset, field, now):
+    """Stamp `field` on rows where it is empty; only the rows this call stamped come back."""
+    claimed = []
+    for pk in queryset.filter(**{f"{field}__isnull": True}).values_list("pk", flat=True)[:500]:
+        if Wish.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: now}):
+            claimed.append(pk)
+    return Wish.objects.filter(pk__in=claimed).select_related("community", "claimer")
+
+
+def _remind_pending_reviews(now):
+    waiting = Wish.objects.filter(
+        status=WishStatus.POSTED,
+        created_at__lte=now - timedelta(days=settings.WISH_REVIEW_REMIND_DAYS),
+    )
+    wishes = _claim_once(waiting, "review_reminded_at", now)
+    for wish in wishes:
+        record(wish, WishEventKind.REMINDED, note=_("Waiting for review."))
+        notify(
+            people.cadres_of(wish.community),
+            title=_("Micro-wish %(code)s still waiting for review") % {"code": wish.tracking_code},
+            url=manage_url(wish),
+        )
+    return len(wishes)
+
+
+def _flag_unclaimed(now):
+    stale = Wish.objects.filter(
+        status=WishStatus.APPROVED, approved_at__lte=now - timedelta(days=settings.WISH_STALE_DAYS)
+    )
+    wishes = _claim_once(stale, "stale_flagged_at", now)
+    for wish in wishes:
+        notify(
+            people.cadres_of(wish.community),
+            title=_("Micro-wish %(code)s has had no claimer for %(days)d days")
+            % {"code": wish.tracking_code, "days": settings.WISH_STALE_DAYS},
+            url=manage_url(wish),
+        )
+    return len(wishes)
+
+
+def _remind_expiring_claims(now):
+    expiring = Wish.objects.filter(
+        status=WishStatus.CLAIMED,
+        claim_due__lte=now + timedelta(days=settings.WISH_CLAIM_REMIND_DAYS),
+    )
+    wishes = _claim_once(expiring, "claim_reminded_at", now)
+    for wish in wishes:
+        due = timezone.localtime(wish.claim_due).strftime("%Y-%m-%d")
+        record(wish, WishEventKind.REMINDED, note=_("Fulfil by %(due)s.") % {"due": due})
+        notify(
+            [wish.claimer],
+            title=_("Please fulfil micro-wish %(code)s by %(due)s")
+            % {"code": wish.tracking_code, "due": due},
+            body=_("Otherwise the claim is released for someone else."),
+            url=reverse("wish-detail", args=[wish.pk]),
+        )
+    return len(wishes)
+
+
+def _release_expired_claims(now):
+    released = 0
+    for wish in Wish.objects.filter(status=WishStatus.CLAIMED, claim_due__lte=now)[:500]:
+        try:
+            with step(wish, (WishStatus.CLAIMED,), _("released")) as w:
+                if w.claim_due > now:
+                    continue
+                claimer = w.claimer
+                _release(w, WishEventKind.RELEASED)
+                notify(
+                    [claimer],
+                    title=_("Your claim on micro-wish %(code)s was released")
+                    % {"code": w.tracking_code},
+                    url=reverse("wish-detail", args=[w.pk]),
+                )
+                released += 1
+        except TransitionError:  # fulfilled or withdrawn meanwhile
+            continue
+    return released
+
+
+def _auto_confirm(now):
+    confirmed = 0
+    due = Wish.objects.filter(
+        status=WishStatus.FULFILLED,
+        fulfilled_at__lte=now - timedelta(days=settings.WISH_AUTO_CONFIRM_DAYS),
+    )
+    for wish in due[:500]:
+        try:
+            with step(wish, (WishStatus.FULFILLED,), _("confirmed")) as w:
+                _confirm(w, WishEventKind.AUTO_CONFIRMED)
+                confirmed += 1
+        except TransitionError:
+            continue
+    return confirmed
+
+
+# --- Reading: the wall's counter and the rankings.
+
+
+def lit_this_year(wishes, now=None):
+    year = timezone.localtime(now or timezone.now()).year
+    return wishes.filter(status__in=LIT_STATUSES, fulfilled_at__year=year).count()
+
+
+def wishes_under(node):
+    return Wish.objects.filter(subtree_q(node, "node"))
+
+
+def community_figures(wishes):
+    """Per community: posted, approved, claimed, fulfilled, median days to fulfil.
+
+    Counts come from one grouped query; the medians from one query of fulfilment times."""
+    rows = list(
+        wishes.values("community_id", "community__name", "community__place_name")
+        .annotate(
+            posted=Count("pk"),
+            approved=Count("pk", filter=Q(approved_at__isnull=False)),
+            claimed=Count("pk", filter=Q(claimed_at__isnull=False) | Q(fulfilled_at__isnull=False)),
+            fulfilled=Count("pk", filter=Q(fulfilled_at__isnull=False)),
+        )
+        .order_by("community__lft")
+    )
+    taken = defaultdict(list)
+    durations = (
+        wishes.filter(fulfilled_at__isnull=False)
+        .annotate(
+            taken=ExpressionWrapper(
+                F("fulfilled_at") - F("created_at"), output_field=DurationField()
+            )
+        )
+        .values_list("community_id", "taken")
+    )
+    for community_id, duration in durations:
+        taken[community_id].append(duration.total_seconds() / 86400)
+    for row in rows:
+        row["place"] = row["community__place_name"] or row["community__name"]
+        row["median_days"] = (
+            median(taken[row["community_id"]]) if taken[row["community_id"]] else None
+        )
+    return rows
+
+
+def rankings(wishes, *, year, limit=10):
+    """Who lit the most wishes in `year`: only fulfilled or confirmed wishes count, by when
+    they were fulfilled (a withdrawn claim counts for nobody). Names only as allowed."""
+    lit = wishes.filter(status__in=LIT_STATUSES, fulfilled_at__year=year)
+    rows = list(
+        lit.values("claimer_id", "claimer_unit_id")
+        .annotate(
+            lit=Count("pk"),
+            first=Min("fulfilled_at"),
+            shown=Count("pk", filter=Q(show_claimer=True)),
+        )
+        .order_by("-lit", "first")[:limit]
+    )
+    people = {u.pk: u for u in User.objects.filter(pk__in=[r["claimer_id"] for r in rows])}
+    units = {
+        u.pk: u
+        for u in PartnerUnit.objects.filter(
+            pk__in=[r["claimer_unit_id"] for r in rows if r["claimer_unit_id"]]
+        )
+    }
+    for row in rows:
+        if row["claimer_unit_id"]:
+            row["name"] = units[row["claimer_unit_id"]].name
+        else:
+            person = people[row["claimer_id"]]
+            full = person.full_name or person.username
+            row["name"] = full if row["shown"] else mask_name(full)
+    return rows
