@@ -6,7 +6,7 @@ RUN pip install --no-cache-dir -c requirements.lock .
 COPY . .
 RUN pybabel compile --domain django --directory locale \
  && DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --noinput \
- && useradd --create-home hongge && mkdir -p var && chown -R hongge var
+ && useradd --create-home hongge && mkdir -p var media && chown -R hongge var media
 USER hongge
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

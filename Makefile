@@ -8,6 +8,7 @@ HOST ?= 127.0.0.1:8000
 .PHONY: install translations messages run test lint check-deploy
 
 $(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed: make PYTHON=/path/to/python3.11")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements.lock ".[dev]"
@@ -41,7 +42,10 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The deploy check reads production settings; it connects to no server.
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-check-deploy-only-$$(date +%s)-a-long-random-enough-string-xyz} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-portal.example.org} \
+	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/hongge} \
+	REDIS_URL=$${REDIS_URL:-redis://localhost:6379/0} \
 	$(PY) manage.py check --deploy --fail-level WARNING

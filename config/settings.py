@@ -21,10 +21,13 @@ VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = env("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-never-used-in-production"
+if not DEBUG:
+    # Production runs on real servers: several web and worker processes must share one
+    # database, one cache (rate limits) and one queue.
+    missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not env(name, "")]
+    if missing:
+        raise ImproperlyConfigured(f"Set {', '.join(missing)} when DEBUG is off.")
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -158,7 +161,7 @@ REST_FRAMEWORK = {
 
 # --- Celery. The default broker is kombu's filesystem transport, so a real worker and beat
 # run with nothing installed; production points CELERY_BROKER_URL at Redis.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost/")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed"):
@@ -207,8 +210,10 @@ PUBLIC_FORM_RATE_PER_IP = env("PUBLIC_FORM_RATE_PER_IP", "20/h")
 PUBLIC_FORM_RATE_PER_MOBILE = env("PUBLIC_FORM_RATE_PER_MOBILE", "5/h")
 PUBLIC_LOOKUP_RATE_PER_IP = env("PUBLIC_LOOKUP_RATE_PER_IP", "30/h")
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
-# The client address as the load balancer saw it; REMOTE_ADDR when nothing sits in front.
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+# How many trusted proxies (load balancers) stand in front: the client address is read from
+# X-Forwarded-For accordingly (services.public.client_ip); 0 means REMOTE_ADDR.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "services.public.client_ip"
 
 # --- Production hardening: on whenever DEBUG is off.
 if not DEBUG:

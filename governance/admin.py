@@ -8,6 +8,8 @@ from mptt.admin import DraggableMPTTAdmin
 from governance.admin_scope import ScopedAdminMixin
 from governance.masking import mask_mobile
 from governance.models import OrgNode, User
+from governance.params import parse_id
+from governance.roles import MANAGED_ROLES, Role
 from governance.scope import in_scope, scope_root
 from governance.tree import new_parent_for
 
@@ -46,11 +48,21 @@ class OrgNodeAdmin(ScopedAdminMixin, DraggableMPTTAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._is_scope_root(request, obj)
 
+    def get_actions(self, request):
+        # mptt's bulk delete rebuilds outside the tree lock: delete one node at a time.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def _move_node(self, request):
         """Drag-and-drop: refuse a move whose new parent lies outside the user's subtree."""
         queryset = self.get_queryset(request)
-        cut = queryset.filter(pk=request.POST.get("cut_item")).first()
-        target = queryset.filter(pk=request.POST.get("pasted_on")).first()
+        cut_id, target_id = (parse_id(request.POST.get(k)) for k in ("cut_item", "pasted_on"))
+        if cut_id is None or target_id is None:
+            self.message_user(request, _("Objects have disappeared, try again."), messages.ERROR)
+            return HttpResponse("FAIL, invalid objects.")
+        cut = queryset.filter(pk=cut_id).first()
+        target = queryset.filter(pk=target_id).first()
         position = request.POST.get("position")
         if cut and target and position in ("left", "right", "last-child"):
             new_parent = new_parent_for(target, position)
@@ -100,6 +112,19 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     @admin.display(description=gettext_lazy("mobile"))
     def masked_mobile(self, user):
         return mask_mobile(user.mobile)
+
+    def get_queryset(self, request):
+        """Besides the subtree: only the roles below one's own, never a superuser."""
+        users = super().get_queryset(request)
+        if request.user.is_superuser:
+            return users
+        return users.filter(role__in=MANAGED_ROLES.get(request.user.role, ()), is_superuser=False)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            managed = MANAGED_ROLES.get(request.user.role, ())
+            kwargs["choices"] = [(r.value, r.label) for r in Role if r in managed]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:

@@ -4,7 +4,7 @@ from operator import attrgetter
 
 from django.contrib import admin
 
-from governance.models import OrgNode
+from governance.models import OrgNode, User
 from governance.scope import in_scope, restrict
 
 
@@ -40,6 +40,13 @@ class ScopedAdminMixin:
         if db_field.related_model is OrgNode:
             kwargs["queryset"] = OrgNode.objects.visible_to(request.user).order_by("tree_id", "lft")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # People offered for a role here (handlers, contacts) come from the user's subtree.
+        if db_field.related_model is User:
+            users = restrict(db_field.related_model.objects.all(), request.user, "node")
+            kwargs["queryset"] = users.complex_filter(db_field.get_limit_choices_to())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ReadOnlyAdminMixin:

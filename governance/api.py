@@ -1,6 +1,7 @@
 from rest_framework import serializers, viewsets
 
 from governance.models import OrgNode
+from governance.params import parse_id
 
 
 class OrgNodeSerializer(serializers.ModelSerializer):
@@ -19,8 +20,8 @@ class OrgNodeViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         nodes = OrgNode.objects.visible_to(self.request.user).order_by("tree_id", "lft")
         params = self.request.query_params
-        if params.get("parent", "").isdigit():
-            nodes = nodes.filter(parent_id=params["parent"])
-        if params.get("kind", "").isdigit():
-            nodes = nodes.filter(kind=params["kind"])
+        if parse_id(params.get("parent")):
+            nodes = nodes.filter(parent_id=parse_id(params["parent"]))
+        if parse_id(params.get("kind")) is not None:
+            nodes = nodes.filter(kind=parse_id(params["kind"]))
         return nodes

@@ -198,7 +198,7 @@ DEMO_USERS = [
     ("street_cadre", "李明华", Role.STREET_CADRE, "HX", True),
     ("community_cadre", "王秀英", Role.COMMUNITY_CADRE, "HX-01", True),
     ("grid_worker", "张志强", Role.GRID_WORKER, "HX-01-01", False),
-    ("dept_handler", "赵国华", Role.DEPARTMENT_HANDLER, None, False),
+    ("dept_handler", "赵国华", Role.DEPARTMENT_HANDLER, "HX", False),
     ("volunteer", "陈海燕", Role.VOLUNTEER, "HX-01", False),
     ("partner", "刘志远", Role.VOLUNTEER, "HX-01", False),
 ]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
+from governance.roles import Role
 from governance.scope import ScopedQuerySet
 from governance.tree import (
     NEW_TREE,
@@ -116,20 +117,12 @@ class OrgNode(MPTTModel):
         return touched
 
 
-class Role(models.TextChoices):
-    STREET_CADRE = "street_cadre", _("Street cadre")
-    COMMUNITY_CADRE = "community_cadre", _("Community cadre")
-    GRID_WORKER = "grid_worker", _("Grid worker")
-    DEPARTMENT_HANDLER = "department_handler", _("Department handler")
-    VOLUNTEER = "volunteer", _("Volunteer / party member")
-
-
-# The node kind each role is attached to. Volunteers may hang anywhere (their home community);
-# department handlers hang on no node: they see what is dispatched to their department.
+# The node kind each role is attached to; volunteers hang on their home community or below.
 ROLE_NODE_KIND = {
     Role.STREET_CADRE: NodeKind.STREET,
     Role.COMMUNITY_CADRE: NodeKind.COMMUNITY,
     Role.GRID_WORKER: NodeKind.GRID,
+    Role.DEPARTMENT_HANDLER: NodeKind.STREET,
 }
 CADRE_ROLES = (Role.STREET_CADRE, Role.COMMUNITY_CADRE)
 
@@ -160,6 +153,14 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
+        if self.is_superuser and self.node_id:
+            raise ValidationError({"node": _("A superuser sees everything: leave the node empty.")})
+        if (
+            self.role == Role.VOLUNTEER
+            and self.node is not None
+            and (self.node.kind < NodeKind.COMMUNITY)
+        ):
+            raise ValidationError({"node": _("A volunteer's home is a community or below.")})
         expected = ROLE_NODE_KIND.get(self.role)
         if expected is not None and (self.node is None or self.node.kind != expected):
             raise ValidationError(
@@ -213,6 +214,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered outbound"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed delivery attempts"), default=0)
 
     class Meta:
         verbose_name = _("notification")

@@ -9,6 +9,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -58,25 +59,38 @@ def notify(recipients, *, title, body="", url=""):
     return rows
 
 
+MAX_ATTEMPTS = 5
+
+
 def deliver(ids):
-    """Send each undelivered notification through every channel, once."""
+    """Send each undelivered notification through every channel. A channel that fails leaves
+    the row for the next beat run (up to MAX_ATTEMPTS) and never holds up the others."""
     sent = 0
     for notification in Notification.objects.filter(pk__in=ids, delivered_at__isnull=True):
-        with transaction.atomic():
-            claimed = Notification.objects.filter(
-                pk=notification.pk, delivered_at__isnull=True
-            ).update(delivered_at=timezone.now())
-            if not claimed:  # another worker delivered it meanwhile
-                continue
+        # Claim the row first, so two workers never send it twice.
+        claimed = Notification.objects.filter(pk=notification.pk, delivered_at__isnull=True).update(
+            delivered_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        try:
             for channel in channels():
                 channel.send(notification)
-            sent += 1
+        except Exception:
+            logger.exception("notification %s could not be delivered", notification.pk)
+            Notification.objects.filter(pk=notification.pk).update(
+                delivered_at=None, attempts=F("attempts") + 1
+            )
+            continue
+        sent += 1
     return sent
 
 
 def undelivered_ids(older_than, limit=500):
     return list(
-        Notification.objects.filter(delivered_at__isnull=True, created_at__lte=older_than)
+        Notification.objects.filter(
+            delivered_at__isnull=True, created_at__lte=older_than, attempts__lt=MAX_ATTEMPTS
+        )
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )

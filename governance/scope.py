@@ -6,6 +6,8 @@ index. Admin, pages, API and exports all go through here.
 from django.db import models
 from django.db.models import Q
 
+from governance.roles import TREE_ROLES
+
 
 def subtree_q(node, node_path=""):
     """Rows whose node (reached through `node_path`, "" for the node itself) is in the subtree."""
@@ -20,8 +22,9 @@ def subtree_q(node, node_path=""):
 
 
 def scope_root(user):
-    """The node whose subtree the user may see; None for nobody and for superusers."""
-    if not user.is_authenticated or user.is_superuser:
+    """The node whose subtree the user may see; None for nobody and for superusers.
+    Only tree roles (cadres, grid workers) see a subtree through their node."""
+    if not user.is_authenticated or user.is_superuser or user.role not in TREE_ROLES:
         return None
     return user.node
 

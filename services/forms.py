@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode, mainland_mobile
+from governance.params import parse_id
 from services.models import (
     CallBackOutcome,
     Category,
@@ -50,9 +51,9 @@ class ResidentPlaceForm(HoneypotForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the chosen community's buildings are offered (the page script refreshes them).
-        community = self.data.get("community") or self.initial.get("community")
+        community = parse_id(self.data.get("community") or self.initial.get("community"))
         buildings = self.fields["building"].queryset
-        if community and str(community).isdigit():
+        if community:
             self.fields["building"].queryset = buildings.filter(parent__parent_id=community)
         elif not self.is_bound:
             self.fields["building"].queryset = buildings.none()
@@ -202,7 +203,20 @@ class StepForm(PortalForm):
 
 class NoteForm(StepForm):
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        help_text=_("For staff only."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PublicReasonForm(StepForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        help_text=_("The resident reads this on their status page."),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -264,7 +278,10 @@ class ExtensionDecisionForm(NoteForm):
 
 class ResolveForm(NoteForm):
     note = forms.CharField(
-        label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What was done"),
+        help_text=_("The resident reads this on their status page."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     photos = ImagesField(label=_("Photos (up to 3)"), max_files=3)
 
@@ -316,7 +333,10 @@ class ClaimWishForm(PortalForm):
 
 class FulfilWishForm(PortalForm):
     note = forms.CharField(
-        label=_("How was it fulfilled?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("How was it fulfilled?"),
+        help_text=_("The resident reads this on their status page."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     photo = ImagesField(label=_("Photo (optional)"), max_files=1)
 

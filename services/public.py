@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
 from governance.forms import PortalForm
+from governance.params import parse_id
 
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed on small keyboards.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -96,33 +97,41 @@ class ImagesField(forms.ImageField):
         return cleaned
 
 
-def _mobile_key(mobile):
-    return lambda group, request: mobile
-
-
-def rate_limit_wait(request, *, group, mobile=None, lookup=False):
-    """Count this attempt; return the seconds to wait when a limit is exceeded, else 0.
-
-    Counted per client IP and, when given, per mobile number, in the cache every web worker
-    shares, so the limit holds however many workers serve the form."""
-    limits = [
-        ("ip", settings.PUBLIC_LOOKUP_RATE_PER_IP if lookup else settings.PUBLIC_FORM_RATE_PER_IP)
+def client_ip(request):
+    """The resident's address. Behind PROXY_COUNT trusted proxies (load balancers), each
+    appends the address it saw to X-Forwarded-For: the client is the PROXY_COUNT-th from
+    the right. Anything further left could be forged by the client."""
+    remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"
+    if not settings.PROXY_COUNT:
+        return remote
+    chain = [
+        ip.strip() for ip in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if ip.strip()
     ]
-    if mobile:
-        limits.append((_mobile_key(mobile), settings.PUBLIC_FORM_RATE_PER_MOBILE))
-    wait = 0
-    for key, rate in limits:
-        usage = get_usage(
-            request,
-            group=f"{group}:{'ip' if key == 'ip' else 'mobile'}",
-            key=key,
-            rate=rate,
-            method="POST",
-            increment=True,
-        )
-        if usage and usage["should_limit"]:
-            wait = max(wait, usage["time_left"])
-    return wait
+    return chain[-settings.PROXY_COUNT] if len(chain) >= settings.PROXY_COUNT else remote
+
+
+def _wait(request, group, key, rate):
+    usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
+    return usage["time_left"] if usage and usage["should_limit"] else 0
+
+
+def ip_limit_wait(request, *, group, lookup=False):
+    """Count this attempt from the client's address; seconds to wait when over the limit.
+
+    Counted in the cache every web worker shares, so the limit holds across workers."""
+    rate = settings.PUBLIC_LOOKUP_RATE_PER_IP if lookup else settings.PUBLIC_FORM_RATE_PER_IP
+    return _wait(request, f"{group}:ip", "ip", rate)
+
+
+def mobile_limit_wait(request, *, group, mobile):
+    """Count a valid submission for this mobile number. Only valid ones count, so nobody can
+    lock a resident out by posting junk with their number."""
+    return _wait(
+        request,
+        f"{group}:mobile",
+        lambda _group, _request: mobile,
+        settings.PUBLIC_FORM_RATE_PER_MOBILE,
+    )
 
 
 def too_many_requests(request, wait_seconds):
@@ -151,8 +160,8 @@ def knows_code(request, code):
 def prefill(params):
     """QR posters open a form with ?community=ID (and &source=STATION-CODE)."""
     initial = {}
-    if params.get("community", "").isdigit():
-        initial["community"] = params["community"]
+    if parse_id(params.get("community")):
+        initial["community"] = parse_id(params["community"])
     if params.get("source"):
         initial["source"] = params["source"][:40]
     return initial
@@ -169,13 +178,16 @@ def submission_view(request, *, form_class, submit, group, mobile_field, page, d
     form = form_class(request.POST, request.FILES)
     if form.is_bot():  # looks like success to the bot; nothing is saved
         return render(request, "services/submitted.html", {"code": None})
-    wait = rate_limit_wait(request, group=group, mobile=request.POST.get(mobile_field, "")[:11])
+    wait = ip_limit_wait(request, group=group)
     if wait:
         return too_many_requests(request, wait)
     if not form.is_valid():
         # Browsers cannot refill a file input: say so when files were sent.
         context = {**page, "form": form, "photos_dropped": bool(request.FILES)}
         return render(request, template, context, status=400)
+    wait = mobile_limit_wait(request, group=group, mobile=form.cleaned_data[mobile_field])
+    if wait:
+        return too_many_requests(request, wait)
     obj = submit(**{k: v for k, v in form.cleaned_data.items() if k != "website"})
     remember_code(request, obj.tracking_code)
     return redirect(done_url(obj))
@@ -187,7 +199,7 @@ def lookup_view(request, *, model, mobile_field, status_url_name, title):
 
     form = TrackForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST":
-        wait = rate_limit_wait(request, group=f"{model._meta.model_name}-track", lookup=True)
+        wait = ip_limit_wait(request, group=f"{model._meta.model_name}-track", lookup=True)
         if wait:
             return too_many_requests(request, wait)
         if form.is_valid():

@@ -92,9 +92,10 @@ def fire_due_reminders(now=None):
 
 def _fire(reminder_id, now):
     with transaction.atomic():
-        # skip_locked: a concurrent scan already holds this row and will finish it.
+        # Lock the reminder and its whistle: a step committed meanwhile is seen, not raced.
+        # skip_locked: a concurrent scan or step holds them; the next scan comes back.
         reminder = (
-            WhistleReminder.objects.select_for_update(skip_locked=True, of=("self",))
+            WhistleReminder.objects.select_for_update(skip_locked=True, of=("self", "whistle"))
             .select_related("whistle__community", "whistle__category")
             .filter(pk=reminder_id, done_at__isnull=True)
             .first()
@@ -134,10 +135,11 @@ def escalate(whistle, *, deadline, now):
         "node": parent.place,
     }
     record(whistle, EventKind.ESCALATED, note=note, note_public=True)
-    if whistle.escalated_at is not None:
-        return  # the parent was told at the first escalation
-    whistle.escalated_to, whistle.escalated_at = parent, now
-    whistle.save(update_fields=["escalated_to", "escalated_at"])
+    if whistle.escalated_at == now:
+        return  # both deadlines ran out before one scan: the parent is told once
+    if whistle.escalated_at is None:
+        whistle.escalated_to, whistle.escalated_at = parent, now
+        whistle.save(update_fields=["escalated_to", "escalated_at"])
     notify(
         [*people.cadres_of(parent), *assignees(whistle)],
         title=_("Overdue whistle %(code)s escalated") % {"code": whistle.tracking_code},

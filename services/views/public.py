@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.models import NodeKind, OrgNode
+from governance.params import parse_id
 from services import intake, rating
 from services.forms import RatingForm, WhistleReportForm
 from services.models import Status, Whistle, WhistlePhoto
@@ -60,8 +61,8 @@ def submitted(request, code):
 @require_GET
 def community_buildings(request):
     """The buildings of a community, by the names residents use, for the forms' lists."""
-    community = request.GET.get("community", "")
-    if not community.isdigit():
+    community = parse_id(request.GET.get("community"))
+    if community is None:
         return JsonResponse({"buildings": []})
     buildings = (
         OrgNode.objects.filter(kind=NodeKind.BUILDING, parent__parent_id=community)

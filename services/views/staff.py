@@ -26,6 +26,7 @@ from services.forms import (
     ExtensionDecisionForm,
     ExtensionRequestForm,
     NoteForm,
+    PublicReasonForm,
     ReasonForm,
     ResolveForm,
 )
@@ -55,7 +56,7 @@ STEPS = {
     ),
     "reject": Step(
         gettext_lazy("Do not accept"),
-        ReasonForm,
+        PublicReasonForm,
         dispatch.reject_whistle,
         states=(Status.SUBMITTED,),
         check=policies.may_triage,
@@ -260,6 +261,8 @@ def callback_record(request, pk):
 @login_required
 def my_tasks(request):
     """The phone start page: open whistles I hold (overdue first) and call-backs due."""
+    if not request.user.has_perm(Perm.VIEW_WHISTLE):  # volunteers: their claimed wishes
+        return redirect("wish-mine")
     now = timezone.now()
     whistles = _with_due(_visible_whistles(request.user).open(), now)
     if request.user.has_perm(Perm.HANDLE_WHISTLE):

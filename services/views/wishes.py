@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance.masking import mask_mobile, mask_name
 from governance.models import NodeKind, OrgNode
+from governance.params import parse_id
 from governance.permissions import Perm
 from governance.scope import subtree_q
 from services import wishes
@@ -21,7 +22,7 @@ from services.forms import (
     ApproveWishForm,
     ClaimWishForm,
     FulfilWishForm,
-    ReasonForm,
+    PublicReasonForm,
     WishPostForm,
 )
 from services.models import Wish, WishCategory, WishStatus
@@ -36,8 +37,8 @@ from services.workflow import TransitionError
 def _wall_place(params):
     """The wall is per community (?community=ID) or per street (?street=ID)."""
     for key, kind in (("community", NodeKind.COMMUNITY), ("street", NodeKind.STREET)):
-        value = params.get(key, "")
-        if value.isdigit():
+        value = parse_id(params.get(key))
+        if value:
             node = OrgNode.objects.filter(pk=value, kind=kind).first()
             if node:
                 return node
@@ -287,7 +288,7 @@ STEPS = {
     ),
     "reject": Step(
         gettext_lazy("Do not publish"),
-        ReasonForm,
+        PublicReasonForm,
         wishes.reject_wish,
         states=(WishStatus.POSTED,),
         check=wishes.may_moderate,

@@ -19,7 +19,16 @@ def manage(*args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "CELERY_BROKER_URL",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -46,10 +55,10 @@ def test_environment_readers_refuse_nonsense(monkeypatch):
     assert env_list("HOSTS", []) == ["a.example", "b.example"]
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+def test_production_refuses_to_start_without_its_servers_and_secret():
     result = manage("check", DEBUG="0")
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert "Set SECRET_KEY, DATABASE_URL, REDIS_URL when DEBUG is off." in result.stderr
 
 
 def test_production_settings_pass_the_deploy_check_without_warnings():
@@ -61,6 +70,9 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
         DEBUG="0",
         SECRET_KEY="a-production-secret-" + "x" * 50,
         ALLOWED_HOSTS="portal.example.org",
+        # check --deploy connects to neither: the URLs only need to be set.
+        DATABASE_URL="postgres://hongge@127.0.0.1:1/hongge",
+        REDIS_URL="redis://127.0.0.1:1/0",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -69,18 +81,24 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
 def test_the_compose_file_names_the_five_services_with_healthchecks():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
-    for name, service in services.items():
-        assert "healthcheck" in service, name
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    for name in ("postgres", "redis", "web", "worker", "beat"):
+        assert "healthcheck" in services[name], name
+    # Migrations run once, before any web replica starts.
+    assert services["migrate"]["command"][-2:] == ["migrate", "--noinput"]
+    assert services["web"]["depends_on"]["migrate"]["condition"] == (
+        "service_completed_successfully"
+    )
     assert "gunicorn" in " ".join(services["web"]["command"])
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    for name in ("migrate", "worker", "beat"):
+        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
     for name in ("web", "worker", "beat"):
         env = services[name]["environment"]
         assert env["DEBUG"] == "0"
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["REDIS_URL"].startswith("redis://")
-        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert (ROOT / "Dockerfile").exists()
 
 

@@ -222,3 +222,29 @@ def test_the_user_list_query_count_does_not_grow(
     client = client_for(street_cadre)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("admin:governance_user_changelist")).status_code == 200
+
+
+def test_a_cadre_cannot_manage_superusers_peers_or_higher_ranks(
+    client_for, street_cadre, cadre_a, small_tree
+):
+    from tests.factories import UserFactory, cadre
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True, role="")
+    peer = cadre(small_tree.street, "street_peer")
+    client = client_for(street_cadre)
+    listing = client.get(reverse("admin:governance_user_changelist")).content.decode()
+    assert "cadre_a" in listing
+    assert "street_peer" not in listing and ">root<" not in listing
+    for victim in (root, peer):
+        password_url = f"/admin/governance/user/{victim.pk}/password/"
+        client.post(password_url, {"password1": "Takeover-123!", "password2": "Takeover-123!"})
+        victim.refresh_from_db()
+        assert not victim.check_password("Takeover-123!")
+    # The role list offers only the ranks below.
+    body = client.get(reverse("admin:governance_user_add")).content.decode()
+    assert 'value="community_cadre"' in body and 'value="street_cadre"' not in body
+    # A community cadre sees grid workers and volunteers, not other cadres.
+    worker = cadre(small_tree.grid_a, "worker_a")
+    community = client_for(cadre_a).get(reverse("admin:governance_user_changelist"))
+    listed = {u.username for u in community.context["cl"].result_list}
+    assert listed == {worker.username}

@@ -293,3 +293,55 @@ def test_the_not_found_page_is_the_portals_own(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "红格" in response.content.decode()
+
+
+def test_behind_a_load_balancer_the_limit_counts_each_resident(client, world, settings):
+    settings.PROXY_COUNT = 1
+    settings.PUBLIC_FORM_RATE_PER_IP = "1/h"
+    balancer = {"REMOTE_ADDR": "10.0.0.2"}
+    client.post(
+        REPORT,
+        form_data(world, reporter_mobile="13800000001"),
+        HTTP_X_FORWARDED_FOR="1.2.3.4",
+        **balancer,
+    )
+    assert (
+        client.post(
+            REPORT,
+            form_data(world, reporter_mobile="13800000002"),
+            HTTP_X_FORWARDED_FOR="5.6.7.8",
+            **balancer,
+        ).status_code
+        == 302
+    )
+    # A forged left-most address does not escape the limit.
+    assert (
+        client.post(
+            REPORT,
+            form_data(world, reporter_mobile="13800000003"),
+            HTTP_X_FORWARDED_FOR="9.9.9.9, 5.6.7.8",
+            **balancer,
+        ).status_code
+        == 429
+    )
+
+
+def test_junk_posts_with_a_residents_number_do_not_lock_them_out(client, world, settings):
+    settings.PUBLIC_FORM_RATE_PER_MOBILE = "1/h"
+    for _ in range(3):
+        client.post(REPORT, form_data(world, description=""), REMOTE_ADDR="10.9.9.9")
+    assert client.post(REPORT, form_data(world)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/report/?community=²",
+        "/report/buildings/?community=²",
+        "/wishes/?community=٣",
+        "/api/nodes/?parent=²",
+    ],
+)
+def test_odd_digits_in_the_query_never_500(client, world, url):
+    client.force_login(world.cadre_a)
+    assert client.get(url).status_code == 200

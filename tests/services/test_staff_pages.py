@@ -178,3 +178,32 @@ def test_detail_query_count_does_not_grow_with_the_timeline(
     client = client_for(world.cadre_a)
     with django_assert_max_num_queries(16):
         assert client.get(detail(w)).status_code == 200
+
+
+def test_a_volunteer_sees_no_residents_data_through_their_node(client_for, world):
+    from services import dispatch as steps
+    from services.models import CallBack
+    from tests.services.images import photo
+
+    volunteer = UserFactory(username="vol2", role="volunteer", node=world.tree.community_a)
+    w = steps.accept_whistle(whistle=world.submit(photos=[photo()]), actor=world.cadre_a)
+    w = steps.dispatch_whistle(whistle=w, actor=world.cadre_a, department=world.city)
+    w = steps.sign_whistle(whistle=w, actor=world.handler)
+    w = steps.resolve_whistle(whistle=w, actor=world.handler, note="ok")
+    from services import rating
+
+    rating.rate_whistle(whistle=w, rating=5)
+    client = client_for(volunteer)
+    assert w.tracking_code not in client.get(reverse("mobile-home"), follow=True).content.decode()
+    assert client.get(detail(w)).status_code in (403, 404)
+    assert client.get(reverse("whistle-photo", args=[w.photos.first().pk])).status_code == 404
+    callback = CallBack.objects.get(whistle=w)
+    assert (
+        client.post(
+            reverse("callback-record", args=[callback.pk]), {"outcome": "satisfied"}
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("org-tree")).status_code == 404
+    assert client.get(reverse("org-export")).status_code == 404
+    assert client.get("/api/nodes/").json()["results"] == []

@@ -190,3 +190,17 @@ def test_no_callback_without_consent(world):
     w = dispatch.resolve_whistle(whistle=w, actor=world.handler, note="已处理")
     rating.rate_whistle(whistle=w, rating=Rating.SATISFIED)
     assert not CallBack.objects.filter(whistle=w).exists()
+
+
+def test_whistles_follow_a_building_moved_to_another_community(world):
+    from governance.models import OrgNode
+
+    w = world.submit()  # in building A1, community A
+    OrgNode.tree.move_node(world.tree.buildings_a[0], world.tree.grid_b, "last-child")
+    w.refresh_from_db()
+    assert w.community == world.tree.community_b
+    for cadre in (world.cadre_a, world.cadre_b):  # as a new request would load them
+        cadre.node.refresh_from_db()
+    dispatch.accept_whistle(whistle=w, actor=world.cadre_b)
+    with pytest.raises(PermissionDenied):
+        dispatch.dispatch_whistle(whistle=w, actor=world.cadre_a, department=world.city)

@@ -1,0 +1,20 @@
+"""When the organisation tree moves a grid or a building to another community, the whistles
+and wishes placed under it move with it, so triage rights and figures follow the community
+that now holds them. Runs inside the tree write's transaction (mptt's node_moved signal)."""
+
+from governance.models import NodeKind
+from governance.scope import subtree_q
+
+
+def follow_moved_node(sender, instance, **kwargs):
+    if instance.kind not in (NodeKind.GRID, NodeKind.BUILDING):
+        return
+    from services.models import Whistle, Wish
+
+    community = instance.get_ancestors().get(kind=NodeKind.COMMUNITY)
+    for model in (Whistle, Wish):
+        (
+            model.objects.filter(subtree_q(instance, "node"))
+            .exclude(community=community)
+            .update(community=community)
+        )
