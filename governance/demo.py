@@ -84,6 +84,8 @@ class _Node:
     name: str
     code: str
     place: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
     children: list["_Node"] = field(default_factory=list)
     lft: int = 0
     rght: int = 0
@@ -93,12 +95,27 @@ def _person(rng):
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
-def _layout(code, name, size, rng):
-    street = _Node(NodeKind.STREET, name + "党工委", code, name)
+# The demo district sits in Qingdao's old town; streets lie ~6 km apart, communities ~1.2 km.
+ORIGIN = (36.066, 120.383)
+METRE_LAT, METRE_LNG = 1 / 111_000, 1 / 89_800  # degrees per metre at this latitude
+
+
+def _offset(centre, north_m, east_m):
+    return centre[0] + north_m * METRE_LAT, centre[1] + east_m * METRE_LNG
+
+
+def _layout(code, name, size, rng, index=0):
+    centre = _offset(ORIGIN, 0, index * 6000)
+    street = _Node(NodeKind.STREET, name + "党工委", code, name, *centre)
     for c in range(size.communities):
         community_name = COMMUNITIES[c % len(COMMUNITIES)] + "社区"
+        community_centre = _offset(centre, (c // 4) * 1200 - 600, (c % 4) * 1200 - 1800)
         community = _Node(
-            NodeKind.COMMUNITY, community_name + "党委", f"{code}-{c + 1:02d}", community_name
+            NodeKind.COMMUNITY,
+            community_name + "党委",
+            f"{code}-{c + 1:02d}",
+            community_name,
+            *community_centre,
         )
         street.children.append(community)
         grids = size.grids_per_community[c % len(size.grids_per_community)]
@@ -117,6 +134,7 @@ def _layout(code, name, size, rng):
                     f"{compound}{b + 1}号楼党小组",
                     f"{grid.code}-{b + 1:02d}",
                     f"{compound}{b + 1}号楼",
+                    *_offset(community_centre, rng.uniform(-650, 650), rng.uniform(-650, 650)),
                 )
                 grid.children.append(building)
                 households = int(size.party_household_share * 2 * rng.random() + 0.5)
@@ -161,6 +179,8 @@ def _insert(root):
                     name=n.name,
                     code=n.code,
                     place_name=n.place,
+                    latitude=n.latitude,
+                    longitude=n.longitude,
                     parent_id=parent_ids[id(n)],
                     lft=n.lft,
                     rght=n.rght,
@@ -184,10 +204,10 @@ def build_streets(*, scale=False):
         specs += [(street, DISTRICT_STREET) for street in STREETS[1:]]
     existing = set(OrgNode.objects.filter(parent__isnull=True).values_list("code", flat=True))
     created = 0
-    for (code, name), size in specs:
+    for index, ((code, name), size) in enumerate(specs):
         if code in existing:
             continue
-        _insert(_layout(code, name, size, random.Random(code)))
+        _insert(_layout(code, name, size, random.Random(code), index))
         created += 1
     return created
 

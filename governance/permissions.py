@@ -25,6 +25,10 @@ class Perm:
     ADD_DEPARTMENT = "services.add_department"
     CHANGE_DEPARTMENT = "services.change_department"
     VIEW_CALLBACK = "services.view_callback"
+    VIEW_STATION = "services.view_station"
+    ADD_STATION = "services.add_station"
+    CHANGE_STATION = "services.change_station"
+    LOG_STATION_SERVICE = "services.add_servicelog"
     VIEW_WISH = "services.view_wish"
     MODERATE_WISH = "services.moderate_wish"
     VIEW_PARTNER_UNIT = "services.view_partnerunit"
@@ -33,7 +37,18 @@ class Perm:
 
 
 _MANAGE_TREE = {Perm.VIEW_TREE, Perm.ADD_NODE, Perm.CHANGE_NODE, Perm.DELETE_NODE}
+_STATION_WORK = {Perm.VIEW_STATION, Perm.LOG_STATION_SERVICE}
+# A station's hours, holidays and amenities are edited on its admin page (inlines).
+_STATION_DETAILS = {
+    f"services.{action}_{model}"
+    for action in ("view", "add", "change", "delete")
+    for model in ("openinghours", "openingexception", "stationamenity")
+}
 _CADRE_WORK = {
+    *_STATION_WORK,
+    *_STATION_DETAILS,
+    Perm.ADD_STATION,
+    Perm.CHANGE_STATION,
     Perm.VIEW_WISH,
     Perm.MODERATE_WISH,
     Perm.VIEW_PARTNER_UNIT,
@@ -60,7 +75,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.COMMUNITY_CADRE: frozenset(_MANAGE_TREE | _CADRE_WORK | {Perm.VIEW_USER}),
     Role.GRID_WORKER: frozenset(
-        {Perm.VIEW_TREE, Perm.VIEW_WHISTLE, Perm.HANDLE_WHISTLE, Perm.VIEW_CALLBACK}
+        {Perm.VIEW_TREE, Perm.VIEW_WHISTLE, Perm.HANDLE_WHISTLE, Perm.VIEW_CALLBACK, *_STATION_WORK}
     ),
     Role.DEPARTMENT_HANDLER: frozenset({Perm.VIEW_WHISTLE, Perm.HANDLE_WHISTLE}),
     Role.VOLUNTEER: frozenset(),

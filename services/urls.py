@@ -1,6 +1,6 @@
 from django.urls import path
 
-from services.views import public, staff, wishes
+from services.views import public, staff, stations, wishes
 
 urlpatterns = [
     # Residents (no login)
@@ -33,4 +33,17 @@ urlpatterns = [
     path("wishes/manage/", wishes.manage_list, name="wish-manage"),
     path("wishes/manage/<int:pk>/", wishes.manage_detail, name="wish-manage-detail"),
     path("wishes/manage/<int:pk>/<slug:step_name>/", wishes.manage_step, name="wish-manage-step"),
+    # Service stations
+    path("stations/", stations.finder, name="station-finder"),
+    path("stations/<int:pk>/", stations.station_page, name="station-page"),
+    path("stations/manage/", stations.manage_list, name="station-manage-list"),
+    path("stations/manage/<int:pk>/", stations.manage_station, name="station-manage"),
+    path(
+        "stations/manage/<int:pk>/amenity/<int:amenity_id>/",
+        stations.toggle_amenity,
+        name="station-amenity",
+    ),
+    path("stations/manage/<int:pk>/log/", stations.log_service, name="station-log"),
+    path("stations/manage/<int:pk>/poster.pdf", stations.poster, name="station-poster"),
+    path("stations/coverage/", stations.coverage, name="station-coverage"),
 ]

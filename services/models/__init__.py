@@ -1,0 +1,46 @@
+"""Resident services: whistles, micro-wishes and service stations, each in its module."""
+
+from services.models.stations import (  # noqa: F401
+    Amenity,
+    OpeningException,
+    OpeningHours,
+    ServiceKind,
+    ServiceLog,
+    Station,
+    StationAmenity,
+    StationKind,
+    Weekday,
+    distance_m,
+)
+from services.models.whistles import (  # noqa: F401
+    AWAITING_DISPATCH,
+    IN_HANDLING,
+    OPEN_STATUSES,
+    SATISFIED_RATINGS,
+    CallBack,
+    CallBackOutcome,
+    Category,
+    Deadline,
+    Department,
+    EventKind,
+    Rating,
+    Status,
+    Urgency,
+    Whistle,
+    WhistleEvent,
+    WhistlePhoto,
+    WhistleReminder,
+    whistle_photo_path,
+)
+from services.models.wishes import (  # noqa: F401
+    LIT_STATUSES,
+    PartnerUnit,
+    Wish,
+    WishCategory,
+    WishEvent,
+    WishEventKind,
+    WishFor,
+    WishQuerySet,
+    WishStatus,
+    wish_photo_path,
+)

@@ -1,0 +1,120 @@
+"""Service stations and the 15-minute service circle (15分钟党群服务圈): finding stations near
+a resident, coverage of a community's buildings, amenity status and the service log."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.models import NodeKind, OrgNode
+from governance.scope import in_scope, subtree_q
+from services.models import ServiceLog, Station, StationAmenity, distance_m
+
+CIRCLE_RADIUS_M = 1000  # a 15-minute walk, as the crow flies
+
+
+def nearby(*, lat, lng, amenity=None, kind=None, open_now=False, now=None):
+    """Active stations ordered by distance from (lat, lng), measured by the database."""
+    stations = Station.objects.filter(active=True).select_related("kind")
+    if amenity is not None:
+        stations = stations.filter(amenity_states__amenity=amenity, amenity_states__available=True)
+    if kind is not None:
+        stations = stations.filter(kind=kind)
+    if open_now:
+        stations = stations.open_at(now or timezone.now())
+    return stations.with_distance(lat, lng).order_by("distance", "pk")
+
+
+def covered_buildings():
+    """Buildings annotated with whether an active station stands within CIRCLE_RADIUS_M."""
+    near = (
+        Station.objects.filter(active=True)
+        .annotate(d=distance_m(OuterRef("latitude"), OuterRef("longitude")))
+        .filter(d__lte=CIRCLE_RADIUS_M)
+    )
+    return OrgNode.objects.filter(
+        kind=NodeKind.BUILDING, latitude__isnull=False, longitude__isnull=False
+    ).annotate(covered=Exists(near))
+
+
+def coverage(scope_node):
+    """Per community under `scope_node`: buildings with coordinates, those covered, share."""
+    rows = (
+        covered_buildings()
+        .filter(subtree_q(scope_node))
+        .values("parent__parent_id")
+        .annotate(total=Count("pk"), covered_count=Count("pk", filter=Q(covered=True)))
+    )
+    counts = {r["parent__parent_id"]: r for r in rows}
+    communities = OrgNode.objects.filter(subtree_q(scope_node), kind=NodeKind.COMMUNITY)
+    result = []
+    for community in communities.order_by("lft"):
+        row = counts.get(community.pk, {"total": 0, "covered_count": 0})
+        result.append(
+            {
+                "community": community,
+                "total": row["total"],
+                "covered": row["covered_count"],
+                "share": row["covered_count"] / row["total"] if row["total"] else None,
+            }
+        )
+    return result
+
+
+def uncovered(community):
+    return (
+        covered_buildings()
+        .filter(subtree_q(community), covered=False)
+        .select_related("parent")
+        .order_by("lft")
+    )
+
+
+def set_amenity(*, station, amenity, available, actor):
+    """Toggle whether an amenity is available now (from a phone at the station)."""
+    if not in_scope(actor, station.node):
+        raise PermissionDenied(_("This station is not in your area."))
+    state, _created = StationAmenity.objects.update_or_create(
+        station=station, amenity=amenity, defaults={"available": available}
+    )
+    return state
+
+
+def log_service(*, station, kind, count, actor, on=None, note=""):
+    if not in_scope(actor, station.node):
+        raise PermissionDenied(_("This station is not in your area."))
+    with transaction.atomic():
+        return ServiceLog.objects.create(
+            station=station,
+            kind=kind,
+            count=count,
+            date=on or timezone.localdate(),
+            note=note,
+            recorded_by=actor,
+        )
+
+
+def monthly_totals(logs, *, since: date):
+    """Service counts per month and station (and kind), one grouped query."""
+    return list(
+        logs.filter(date__gte=since)
+        .annotate(month=TruncMonth("date"))
+        .values("month", "station_id", "station__name", "kind__name")
+        .annotate(total=Sum("count"))
+        .order_by("-month", "station__name", "kind__name")
+    )
+
+
+def node_monthly_totals(logs, *, since: date):
+    """Service counts per month for the whole set (a node's subtree): for the dashboard."""
+    return list(
+        logs.filter(date__gte=since)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(total=Sum("count"))
+        .order_by("-month")
+    )
