@@ -32,11 +32,14 @@ def distance_m(lat, lng, lat_field="latitude", lng_field="longitude"):
     half_dlng = ExpressionWrapper(radians(F(lng_field) - lng) / 2, output_field=real)
     a = ExpressionWrapper(
         Power(Sin(half_dlat, output_field=real), 2)
-        + Cos(radians(lat), output_field=real) * Cos(radians(F(lat_field)), output_field=real)
+        + Cos(radians(lat), output_field=real)
+        * Cos(radians(F(lat_field)), output_field=real)
         * Power(Sin(half_dlng, output_field=real), 2),
-        output_field=real)
-    return ExpressionWrapper(2 * EARTH_RADIUS_M * ASin(Sqrt(a, output_field=real)),
-                             output_field=real)
+        output_field=real,
+    )
+    return ExpressionWrapper(
+        2 * EARTH_RADIUS_M * ASin(Sqrt(a, output_field=real)), output_field=real
+    )
 
 
 class Named(models.Model):

@@ -35,17 +35,31 @@ def at(day, hh, mm=0):
 
 
 def place(north_m=0, east_m=0):
-    return {"latitude": CENTRE[0] + north_m * METRE_LAT,
-            "longitude": CENTRE[1] + east_m * METRE_LNG}
+    return {
+        "latitude": CENTRE[0] + north_m * METRE_LAT,
+        "longitude": CENTRE[1] + east_m * METRE_LNG,
+    }
 
 
 def make_station(node, code, *, north=0, east=0, kind="党群服务站", hours=(), **extra):
     kind, _ = StationKind.objects.get_or_create(name=kind)
-    station = Station.objects.create(code=code, name=f"驿站{code}", kind=kind, node=node,
-                                     address="红旗路1号", **place(north, east), **extra)
+    station = Station.objects.create(
+        code=code,
+        name=f"驿站{code}",
+        kind=kind,
+        node=node,
+        address="红旗路1号",
+        **place(north, east),
+        **extra,
+    )
     for weekday, opens, closes in hours:
-        OpeningHours.objects.create(station=station, weekday=weekday, opens=opens, closes=closes,
-                                    closes_next_day=closes <= opens)
+        OpeningHours.objects.create(
+            station=station,
+            weekday=weekday,
+            opens=opens,
+            closes=closes,
+            closes_next_day=closes <= opens,
+        )
     return station
 
 
@@ -61,22 +75,28 @@ def test_open_now_by_weekly_hours_across_midnight_and_on_exception_days(world):
     make_station(node, "DAY", hours=[(d, time(8, 30), time(17, 30)) for d in range(5)])
     make_station(node, "NIGHT", hours=[(0, time(20), time(6))])  # Monday night only
     assert open_ids(MONDAY, 9) == {"DAY"}
-    assert open_ids(MONDAY, 17, 30) == set()              # closing time is closed
+    assert open_ids(MONDAY, 17, 30) == set()  # closing time is closed
     assert open_ids(MONDAY, 23) == {"NIGHT"}
-    assert open_ids(MONDAY + timedelta(days=1), 3) == {"NIGHT"}   # Tuesday 03:00, past midnight
+    assert open_ids(MONDAY + timedelta(days=1), 3) == {"NIGHT"}  # Tuesday 03:00, past midnight
     assert open_ids(MONDAY + timedelta(days=1), 7) == set()
     assert open_ids(MONDAY + timedelta(days=1), 9) == {"DAY"}
-    assert open_ids(MONDAY + timedelta(days=5), 10) == set()      # Saturday
+    assert open_ids(MONDAY + timedelta(days=5), 10) == set()  # Saturday
     # A holiday: closed all day, whatever the week says; and its night does not run on.
     holiday = MONDAY + timedelta(days=7)
     for code in ("DAY", "NIGHT"):
-        OpeningException.objects.create(station=Station.objects.get(code=code), date=holiday,
-                                        closed=True, note="清明节")
+        OpeningException.objects.create(
+            station=Station.objects.get(code=code), date=holiday, closed=True, note="清明节"
+        )
     assert open_ids(holiday, 9) == set() and open_ids(holiday, 23) == set()
     assert open_ids(holiday + timedelta(days=1), 3) == set()
     # Special hours on an exception day.
-    OpeningException.objects.create(station=Station.objects.get(code="DAY"), date=MONDAY,
-                                    opens=time(10), closes=time(12), note="半天")
+    OpeningException.objects.create(
+        station=Station.objects.get(code="DAY"),
+        date=MONDAY,
+        opens=time(10),
+        closes=time(12),
+        note="半天",
+    )
     assert open_ids(MONDAY, 9) == set() and open_ids(MONDAY, 11) == {"DAY"}
 
 
@@ -95,10 +115,14 @@ def test_nearest_first_with_the_needed_amenity_and_open(world):
     assert [s.code for s in found] == ["NEAR", "MID", "FAR"]
     assert found[0].distance == pytest.approx(100, rel=0.02)
     assert [s.code for s in stations.nearby(lat=CENTRE[0], lng=CENTRE[1], amenity=kit)] == [
-        "MID", "FAR"]
+        "MID",
+        "FAR",
+    ]
     monday_noon = datetime(2026, 3, 2, 12, tzinfo=TZ)
-    assert [s.code for s in stations.nearby(lat=CENTRE[0], lng=CENTRE[1], open_now=True,
-                                            now=monday_noon)] == ["NEAR"]
+    assert [
+        s.code
+        for s in stations.nearby(lat=CENTRE[0], lng=CENTRE[1], open_now=True, now=monday_noon)
+    ] == ["NEAR"]
 
 
 def test_the_15_minute_circle_on_a_hand_built_map(world):
@@ -108,8 +132,8 @@ def test_the_15_minute_circle_on_a_hand_built_map(world):
         building.save()
     extra = NodeFactory(parent=tree.grid_a, code="HX-01-01-09", **place(600, 0))
     NodeFactory(parent=tree.grid_a, code="HX-01-01-10")  # no coordinates: not counted
-    make_station(tree.community_a, "S1", north=300)        # 300 m and 300 m away
-    make_station(tree.community_b, "S2", north=5000)       # too far for anyone in A
+    make_station(tree.community_a, "S1", north=300)  # 300 m and 300 m away
+    make_station(tree.community_b, "S2", north=5000)  # too far for anyone in A
     rows = {r["community"].code: r for r in stations.coverage(tree.street)}
     assert (rows["HX-01"]["total"], rows["HX-01"]["covered"]) == (3, 2)
     assert rows["HX-01"]["share"] == pytest.approx(2 / 3)
@@ -126,8 +150,10 @@ def test_the_poster_carries_qr_codes_to_the_prefilled_forms(client_for, world):
     image = page.render(scale=3).to_pil()
     decoded = sorted(code.text for code in zxingcpp.read_barcodes(image))
     query = f"community={world.tree.community_a.pk}&source=HX-01-S9"
-    assert decoded == [f"http://testserver/report/?{query}",
-                       f"http://testserver/wishes/new/?{query}"]
+    assert decoded == [
+        f"http://testserver/report/?{query}",
+        f"http://testserver/wishes/new/?{query}",
+    ]
     assert station.name in page.get_textpage().get_text_range()  # the Chinese text is real
     # The codes lead to forms that are really pre-filled.
     form = client_for(world.cadre_a).get(f"/report/?{query}").context["form"]
@@ -145,8 +171,9 @@ def test_staff_toggle_amenities_and_log_services_from_a_phone(client_for, world)
     assert StationAmenity.objects.get(station=station, amenity=kit).available is True
     checks = ServiceKind.objects.get(name="血压测量")
     client.post(reverse("station-log", args=[station.pk]), {"kind": checks.pk, "count": 12})
-    response = client.post(reverse("station-log", args=[station.pk]),
-                           {"kind": checks.pk, "count": -3}, follow=True)
+    response = client.post(
+        reverse("station-log", args=[station.pk]), {"kind": checks.pk, "count": -3}, follow=True
+    )
     assert any(m.level_tag == "error" for m in response.context["messages"])
     assert list(ServiceLog.objects.values_list("count", flat=True)) == [12]
     totals = stations.monthly_totals(ServiceLog.objects.all(), since=date(2000, 1, 1))
@@ -157,13 +184,24 @@ def test_another_communitys_station_is_404_everywhere(client_for, world):
     station = make_station(world.tree.community_a, "S1")
     kit = Amenity.objects.get(name="急救箱")
     client = client_for(world.cadre_b)
-    for url in (reverse("station-manage", args=[station.pk]),
-                reverse("station-poster", args=[station.pk])):
+    for url in (
+        reverse("station-manage", args=[station.pk]),
+        reverse("station-poster", args=[station.pk]),
+    ):
         assert client.get(url).status_code == 404
-    assert client.post(reverse("station-amenity", args=[station.pk, kit.pk]),
-                       {"available": "0"}).status_code == 404
-    assert client.post(reverse("station-log", args=[station.pk]),
-                       {"kind": ServiceKind.objects.first().pk, "count": 5}).status_code == 404
+    assert (
+        client.post(
+            reverse("station-amenity", args=[station.pk, kit.pk]), {"available": "0"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("station-log", args=[station.pk]),
+            {"kind": ServiceKind.objects.first().pk, "count": 5},
+        ).status_code
+        == 404
+    )
     assert not StationAmenity.objects.exists() and not ServiceLog.objects.exists()
     listing = client.get(reverse("station-manage-list")).content.decode()
     assert station.name not in listing
@@ -175,12 +213,24 @@ def test_bad_station_input_gets_messages_never_a_500(client_for, world):
     client = client_for(world.street_cadre)
     kind = StationKind.objects.first()
     add = reverse("admin:services_station_add")
-    base = {"code": "BAD-1", "name": "坏数据驿站", "kind": kind.pk, "address": "x",
-            "node": world.tree.community_a.pk, "latitude": 95, "longitude": 200,
-            "hours-TOTAL_FORMS": 1, "hours-INITIAL_FORMS": 0, "hours-0-weekday": 0,
-            "hours-0-opens": "18:00", "hours-0-closes": "08:00",
-            "exceptions-TOTAL_FORMS": 0, "exceptions-INITIAL_FORMS": 0,
-            "amenity_states-TOTAL_FORMS": 0, "amenity_states-INITIAL_FORMS": 0}
+    base = {
+        "code": "BAD-1",
+        "name": "坏数据驿站",
+        "kind": kind.pk,
+        "address": "x",
+        "node": world.tree.community_a.pk,
+        "latitude": 95,
+        "longitude": 200,
+        "hours-TOTAL_FORMS": 1,
+        "hours-INITIAL_FORMS": 0,
+        "hours-0-weekday": 0,
+        "hours-0-opens": "18:00",
+        "hours-0-closes": "08:00",
+        "exceptions-TOTAL_FORMS": 0,
+        "exceptions-INITIAL_FORMS": 0,
+        "amenity_states-TOTAL_FORMS": 0,
+        "amenity_states-INITIAL_FORMS": 0,
+    }
     response = client.post(add, base)
     assert response.status_code == 200
     errors = str(response.context["adminform"].form.errors)
@@ -189,17 +239,19 @@ def test_bad_station_input_gets_messages_never_a_500(client_for, world):
     fixed = {**base, "latitude": 36.06, "longitude": 120.38}
     response = client.post(add, fixed)
     assert response.status_code == 200
-    assert "closes after midnight" in str(response.context["inline_admin_formsets"][0].formset.errors) \
-        or "午夜" in str(response.context["inline_admin_formsets"][0].formset.errors)
+    hours_errors = str(response.context["inline_admin_formsets"][0].formset.errors)
+    assert "跨午夜" in hours_errors  # the message says how to enter overnight hours
     assert not Station.objects.exists()
     # A community cadre cannot place a station outside their community.
-    response = client_for(world.cadre_a).post(add, {**fixed, "node": world.tree.community_b.pk,
-                                                    "hours-TOTAL_FORMS": 0})
+    response = client_for(world.cadre_a).post(
+        add, {**fixed, "node": world.tree.community_b.pk, "hours-TOTAL_FORMS": 0}
+    )
     assert response.status_code == 200 and not Station.objects.exists()
 
 
-@pytest.mark.parametrize("query", ["?lat=abc&lng=1", "?lat=91&lng=0", "?community=²",
-                                   "?community=99999", "?amenity=x"])
+@pytest.mark.parametrize(
+    "query", ["?lat=abc&lng=1", "?lat=91&lng=0", "?community=²", "?community=99999", "?amenity=x"]
+)
 def test_the_finder_takes_odd_input_calmly(client, world, query):
     response = client.get(f"/stations/{query}")
     assert response.status_code == 200
@@ -209,23 +261,30 @@ def grow(world, n):
     kit = Amenity.objects.get(name="急救箱")
     checks = ServiceKind.objects.get(name="血压测量")
     for i in range(n):
-        station = make_station(world.tree.community_a, f"G{i}", north=i * 50,
-                               hours=[(d, time(8), time(20)) for d in range(7)])
+        station = make_station(
+            world.tree.community_a,
+            f"G{i}",
+            north=i * 50,
+            hours=[(d, time(8), time(20)) for d in range(7)],
+        )
         StationAmenity.objects.create(station=station, amenity=kit)
-        ServiceLog.objects.create(station=station, kind=checks, count=3,
-                                  recorded_by=world.cadre_a)
+        ServiceLog.objects.create(station=station, kind=checks, count=3, recorded_by=world.cadre_a)
         building = NodeFactory(parent=world.tree.grid_a, code=f"HX-01-01-B{i}", **place(i * 80))
         assert building
 
 
 @pytest.mark.parametrize("n", [2, 12])
-@pytest.mark.parametrize("url, who", [
-    (f"/stations/?lat={CENTRE[0]}&lng={CENTRE[1]}&open_now=on", None),
-    ("/stations/manage/", "cadre_a"),
-    ("/stations/coverage/", "cadre_a"),
-])
-def test_station_pages_query_counts_do_not_grow(client, world, n, url, who,
-                                                django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "url, who",
+    [
+        (f"/stations/?lat={CENTRE[0]}&lng={CENTRE[1]}&open_now=on", None),
+        ("/stations/manage/", "cadre_a"),
+        ("/stations/coverage/", "cadre_a"),
+    ],
+)
+def test_station_pages_query_counts_do_not_grow(
+    client, world, n, url, who, django_assert_max_num_queries
+):
     grow(world, n)
     if who:
         client.force_login(getattr(world, who))
