@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from governance import api as governance_api
 from governance import views as governance_views
+from governance.forms import LoginForm
 
 router = DefaultRouter()
 router.register("nodes", governance_api.OrgNodeViewSet, basename="node")
@@ -12,7 +13,11 @@ router.register("nodes", governance_api.OrgNodeViewSet, basename="node")
 urlpatterns = [
     path("", governance_views.home, name="home"),
     path("healthz/", governance_views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from governance.scope import in_scope
 from services.models import CallBack, EventKind
-from services.workflow import TransitionError, record
+from services.workflow import TransitionError, labelled, record
 
 CALL_AFTER = timedelta(days=1)
 
@@ -40,6 +40,6 @@ def record_callback(*, callback, actor, outcome, note=""):
             locked.whistle,
             EventKind.CALLED_BACK,
             actor=actor,
-            note=f"{locked.get_outcome_display()}" + (f": {note}" if note else ""),
+            note=labelled(locked.get_outcome_display(), note),
         )
     return locked

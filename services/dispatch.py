@@ -4,6 +4,7 @@ event in the same transaction."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from governance import people
 from governance.models import NodeKind
@@ -34,7 +35,11 @@ def _handlers(whistle):
 def accept_whistle(*, whistle, actor, note=""):
     """社区转哨: the community takes the whistle on."""
     with step(
-        whistle, (Status.SUBMITTED,), _("accepted"), actor=actor, check=policies.may_triage
+        whistle,
+        (Status.SUBMITTED,),
+        pgettext("step", "accepted"),
+        actor=actor,
+        check=policies.may_triage,
     ) as w:
         w.status = Status.ACCEPTED
         w.save(update_fields=["status"])
@@ -46,7 +51,11 @@ def reject_whistle(*, whistle, actor, reason):
     if not reason.strip():
         raise TransitionError(_("Give the resident a reason."))
     with step(
-        whistle, (Status.SUBMITTED,), _("rejected"), actor=actor, check=policies.may_triage
+        whistle,
+        (Status.SUBMITTED,),
+        pgettext("step", "rejected"),
+        actor=actor,
+        check=policies.may_triage,
     ) as w:
         now = timezone.now()
         w.status, w.closed_at = Status.REJECTED, now
@@ -61,7 +70,11 @@ def dispatch_whistle(*, whistle, actor, department=None, grid=None, co_departmen
     if (department is None) == (grid is None):
         raise TransitionError(_("Dispatch to one department or to one grid."))
     with step(
-        whistle, (Status.ACCEPTED,), _("dispatched"), actor=actor, check=policies.may_triage
+        whistle,
+        (Status.ACCEPTED,),
+        pgettext("step", "dispatched"),
+        actor=actor,
+        check=policies.may_triage,
     ) as w:
         street_id = w.community.parent_id
         if department is not None and department.street_id != street_id:
@@ -97,7 +110,11 @@ def dispatch_whistle(*, whistle, actor, department=None, grid=None, co_departmen
 def sign_whistle(*, whistle, actor):
     """接单: the handler signs for it."""
     with step(
-        whistle, (Status.DISPATCHED,), _("signed for"), actor=actor, check=policies.may_handle
+        whistle,
+        (Status.DISPATCHED,),
+        pgettext("step", "signed for"),
+        actor=actor,
+        check=policies.may_handle,
     ) as w:
         w.status = Status.SIGNED
         w.save(update_fields=["status"])
@@ -109,7 +126,9 @@ def return_whistle(*, whistle, actor, reason):
     """退单: back to the community, with a reason; the dispatch clock starts again."""
     if not reason.strip():
         raise TransitionError(_("Say why the whistle is returned."))
-    with step(whistle, IN_HANDLING, _("returned"), actor=actor, check=policies.may_handle) as w:
+    with step(
+        whistle, IN_HANDLING, pgettext("step", "returned"), actor=actor, check=policies.may_handle
+    ) as w:
         w.status = Status.ACCEPTED
         w.lead_department = w.assigned_grid = w.extension_until = None
         sla.restart(w, Deadline.DISPATCH, start=timezone.now())
@@ -137,7 +156,9 @@ def request_extension(*, whistle, actor, until, reason):
     """延期: the handler asks for more time; the community decides."""
     if not reason.strip():
         raise TransitionError(_("Say why more time is needed."))
-    with step(whistle, IN_HANDLING, _("extended"), actor=actor, check=policies.may_handle) as w:
+    with step(
+        whistle, IN_HANDLING, pgettext("step", "extended"), actor=actor, check=policies.may_handle
+    ) as w:
         if w.extension_until is not None:
             raise TransitionError(_("An extension request is already waiting for a decision."))
         if until <= w.resolve_due:
@@ -155,7 +176,9 @@ def request_extension(*, whistle, actor, until, reason):
 
 
 def decide_extension(*, whistle, actor, approve, note=""):
-    with step(whistle, IN_HANDLING, _("extended"), actor=actor, check=policies.may_triage) as w:
+    with step(
+        whistle, IN_HANDLING, pgettext("step", "extended"), actor=actor, check=policies.may_triage
+    ) as w:
         if w.extension_until is None:
             raise TransitionError(_("No extension request is waiting."))
         if approve:
@@ -180,7 +203,11 @@ def resolve_whistle(*, whistle, actor, note, photos=()):
     if not note.strip():
         raise TransitionError(_("Describe what was done."))
     with step(
-        whistle, (Status.SIGNED,), _("resolved"), actor=actor, check=policies.may_handle
+        whistle,
+        (Status.SIGNED,),
+        pgettext("step", "resolved"),
+        actor=actor,
+        check=policies.may_handle,
     ) as w:
         w.status, w.resolved_at, w.extension_until = Status.RESOLVED, timezone.now(), None
         w.save(update_fields=["status", "resolved_at", "extension_until"])

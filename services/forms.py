@@ -197,10 +197,10 @@ class RatingForm(PortalForm):
 
 
 class StepForm(PortalForm):
-    """A staff step's form; `subject` is the whistle or wish the step acts on."""
+    """A staff step's form; `subject` is the whistle or wish the step acts on, `user` who acts."""
 
-    def __init__(self, *args, subject=None, **kwargs):
-        self.subject = subject
+    def __init__(self, *args, subject=None, user=None, **kwargs):
+        self.subject, self.user = subject, user
         super().__init__(*args, **kwargs)
 
 
@@ -231,7 +231,10 @@ class ReasonForm(StepForm):
 
 class DispatchForm(NoteForm):
     department = forms.ModelChoiceField(
-        Department.objects.none(), label=_("Lead department"), required=False
+        Department.objects.none(),
+        label=_("Lead department"),
+        required=False,
+        empty_label=_("None: dispatch to the grid"),
     )
     co_departments = forms.ModelMultipleChoiceField(
         Department.objects.none(),
@@ -240,7 +243,12 @@ class DispatchForm(NoteForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    grid = PlaceChoiceField(OrgNode.objects.none(), label=_("Or the grid"), required=False)
+    grid = PlaceChoiceField(
+        OrgNode.objects.none(),
+        label=_("Or the grid"),
+        required=False,
+        empty_label=_("None: dispatch to the department"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -314,10 +322,11 @@ class ApproveWishForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         wish = self.subject
-        if wish is not None:  # its community, or the whole street
-            self.fields["claim_within"].queryset = OrgNode.objects.filter(
-                pk__in=[wish.community_id, wish.community.parent_id]
-            )
+        if wish is not None:  # its community, or the whole street, as far as the user sees
+            places = OrgNode.objects.filter(pk__in=[wish.community_id, wish.community.parent_id])
+            if self.user is not None:
+                places = places & OrgNode.objects.visible_to(self.user)
+            self.fields["claim_within"].queryset = places
 
 
 class ClaimWishForm(PortalForm):
@@ -328,10 +337,13 @@ class ClaimWishForm(PortalForm):
         label=_("Show my name on the wish wall once it is lit"), required=False
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, allow_self=True, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None and user.is_authenticated:
             self.fields["unit"].queryset = user.partner_units.all()
+        if not allow_self:  # e.g. kept for party members: only a unit may claim
+            self.fields["unit"].required = True
+            self.fields["unit"].empty_label = None
 
 
 class FulfilWishForm(PortalForm):

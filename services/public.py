@@ -61,6 +61,8 @@ class ImagesField(forms.ImageField):
     def __init__(self, *args, max_files=3, **kwargs):
         self.max_files = max_files
         kwargs.setdefault("required", False)
+        if max_files == 1:
+            kwargs.setdefault("widget", forms.ClearableFileInput)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", "image/jpeg,image/png,image/webp")
 
@@ -193,7 +195,7 @@ def submission_view(request, *, form_class, submit, group, mobile_field, page, d
     return redirect(done_url(obj))
 
 
-def lookup_view(request, *, model, mobile_field, status_url_name, title):
+def lookup_view(request, *, model, mobile_field, status_url_name, title, other=None):
     """Find an item by its tracking code and the last four digits of the mobile."""
     from services.forms import TrackForm
 
@@ -211,12 +213,9 @@ def lookup_view(request, *, model, mobile_field, status_url_name, title):
                 remember_code(request, code)
                 return redirect(status_url_name, code=code)
             form.add_error(None, _("No report matches this code and these digits."))
-    return render(
-        request,
-        "services/track.html",
-        {"form": form, "title": title},
-        status=400 if form.errors else 200,
-    )
+    other_url, other_label = other or (None, None)
+    context = {"form": form, "title": title, "other_url": other_url, "other_label": other_label}
+    return render(request, "services/track.html", context, status=400 if form.errors else 200)
 
 
 def known_or_none(request, queryset, code):

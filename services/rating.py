@@ -5,12 +5,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from governance import people
 from governance.notifications import notify
 from services import callbacks, sla
 from services.models import Deadline, EventKind, Rating, Status, Whistle
-from services.workflow import TransitionError, record, staff_url, step
+from services.workflow import TransitionError, labelled, record, staff_url, step
 
 CLOSE_UNRATED_AFTER = timedelta(days=7)
 
@@ -18,10 +19,10 @@ CLOSE_UNRATED_AFTER = timedelta(days=7)
 def rate_whistle(*, whistle, rating, comment="", fixed=True):
     """The resident's rating (no actor: residents have no account)."""
     rating = Rating(rating)
-    with step(whistle, (Status.RESOLVED,), _("rated")) as w:
+    with step(whistle, (Status.RESOLVED,), pgettext("step", "rated")) as w:
         now = timezone.now()
         w.rating, w.rating_comment = rating, comment
-        note = f"{rating.label}" + (f": {comment}" if comment else "")
+        note = labelled(rating.label, comment)
         record(w, EventKind.RATED, note=note, note_public=True)
         if fixed:
             _close(w, now, fields=["rating", "rating_comment"])
@@ -73,7 +74,7 @@ def close_unrated(now=None):
     closed = 0
     for whistle in stale.order_by("pk")[:500]:
         try:
-            with step(whistle, (Status.RESOLVED,), _("closed")) as w:
+            with step(whistle, (Status.RESOLVED,), pgettext("step", "closed")) as w:
                 _close(w, now, note=_("Closed automatically: no rating within 7 days."))
                 closed += 1
         except TransitionError:  # rated meanwhile

@@ -12,6 +12,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from governance import people
 from governance.masking import mask_name
@@ -93,7 +94,9 @@ def post_wish(
 
 
 def approve_wish(*, wish, actor, party_members_only=False, claim_within=None, note=""):
-    with step(wish, (WishStatus.POSTED,), _("approved"), actor=actor, check=may_moderate) as w:
+    with step(
+        wish, (WishStatus.POSTED,), pgettext("step", "approved"), actor=actor, check=may_moderate
+    ) as w:
         if claim_within is not None and not in_scope(actor, claim_within):
             raise TransitionError(_("Choose a place within your own area."))
         w.status, w.approved_at = WishStatus.APPROVED, timezone.now()
@@ -106,7 +109,9 @@ def approve_wish(*, wish, actor, party_members_only=False, claim_within=None, no
 def reject_wish(*, wish, actor, reason):
     if not reason.strip():
         raise TransitionError(_("Give the resident a reason."))
-    with step(wish, (WishStatus.POSTED,), _("rejected"), actor=actor, check=may_moderate) as w:
+    with step(
+        wish, (WishStatus.POSTED,), pgettext("step", "rejected"), actor=actor, check=may_moderate
+    ) as w:
         w.status = WishStatus.REJECTED
         w.save(update_fields=["status"])
         record(w, WishEventKind.REJECTED, actor=actor, note=reason, note_public=True)
@@ -116,7 +121,7 @@ def reject_wish(*, wish, actor, reason):
 def claim_wish(*, wish, actor, unit=None, show_name=False):
     """认领: exactly one claimer at a time. The row lock makes the second of two people
     pressing "claim" together wait, then find the wish taken and get a clear message."""
-    with step(wish, (WishStatus.APPROVED,), _("claimed")) as w:
+    with step(wish, (WishStatus.APPROVED,), pgettext("step", "claimed")) as w:
         refusal = claim_refusal(actor, w, unit)
         if refusal:
             raise TransitionError(refusal)
@@ -166,7 +171,9 @@ def _release(w, kind, actor=None):
 
 
 def withdraw_claim(*, wish, actor):
-    with step(wish, (WishStatus.CLAIMED,), _("withdrawn"), actor=actor, check=_is_claimer) as w:
+    with step(
+        wish, (WishStatus.CLAIMED,), pgettext("step", "withdrawn"), actor=actor, check=_is_claimer
+    ) as w:
         _release(w, WishEventKind.WITHDRAWN, actor)
     return w
 
@@ -174,7 +181,9 @@ def withdraw_claim(*, wish, actor):
 def fulfil_wish(*, wish, actor, note, photo=None):
     if not note.strip():
         raise TransitionError(_("Say how the wish was fulfilled."))
-    with step(wish, (WishStatus.CLAIMED,), _("fulfilled"), actor=actor, check=_is_claimer) as w:
+    with step(
+        wish, (WishStatus.CLAIMED,), pgettext("step", "fulfilled"), actor=actor, check=_is_claimer
+    ) as w:
         w.status, w.fulfilled_at, w.fulfilment_note = WishStatus.FULFILLED, timezone.now(), note
         if photo:
             w.fulfilment_photo = photo
@@ -185,7 +194,7 @@ def fulfil_wish(*, wish, actor, note, photo=None):
 
 def confirm_wish(*, wish):
     """The resident confirms on the status page (no account)."""
-    with step(wish, (WishStatus.FULFILLED,), _("confirmed")) as w:
+    with step(wish, (WishStatus.FULFILLED,), pgettext("step", "confirmed")) as w:
         _confirm(w, WishEventKind.CONFIRMED)
     return w
 
@@ -280,7 +289,7 @@ def _release_expired_claims(now):
     released = 0
     for wish in Wish.objects.filter(status=WishStatus.CLAIMED, claim_due__lte=now)[:500]:
         try:
-            with step(wish, (WishStatus.CLAIMED,), _("released")) as w:
+            with step(wish, (WishStatus.CLAIMED,), pgettext("step", "released")) as w:
                 if w.claim_due > now:
                     continue
                 claimer = w.claimer
@@ -305,7 +314,7 @@ def _auto_confirm(now):
     )
     for wish in due[:500]:
         try:
-            with step(wish, (WishStatus.FULFILLED,), _("confirmed")) as w:
+            with step(wish, (WishStatus.FULFILLED,), pgettext("step", "confirmed")) as w:
                 _confirm(w, WishEventKind.AUTO_CONFIRMED)
                 confirmed += 1
         except TransitionError:
@@ -360,7 +369,7 @@ def community_figures(wishes):
 
 
 def rankings(wishes, *, year, limit=10):
-    """Who lit the most wishes in `year`: only fulfilled or confirmed wishes count, by when
+    """Who lit the most wishes in `year`: only wishes fulfilled and confirmed count, by when
     they were fulfilled (a withdrawn claim counts for nobody). Names only as allowed."""
     lit = wishes.filter(status__in=LIT_STATUSES, fulfilled_at__year=year)
     rows = list(

@@ -67,7 +67,8 @@ class WishStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Lit")
 
 
-LIT_STATUSES = (WishStatus.FULFILLED, WishStatus.CONFIRMED)
+# A wish is lit (点亮) once the resident confirms it came true (or confirmation times out).
+LIT_STATUSES = (WishStatus.CONFIRMED,)
 
 
 class WishQuerySet(ScopedQuerySet):
@@ -78,7 +79,14 @@ class WishQuerySet(ScopedQuerySet):
 
     def on_wall(self):
         """What the public wall shows: open wishes and lit ones."""
-        return self.filter(status__in=(WishStatus.APPROVED, WishStatus.CLAIMED, *LIT_STATUSES))
+        return self.filter(
+            status__in=(
+                WishStatus.APPROVED,
+                WishStatus.CLAIMED,
+                WishStatus.FULFILLED,
+                *LIT_STATUSES,
+            )
+        )
 
 
 def wish_photo_path(wish, filename):
@@ -192,7 +200,10 @@ class Wish(models.Model):
 
     @property
     def claimer_display(self):
-        """What the wall may say about the claimer: the unit, or the person if they agree."""
+        """What the wall may say about who lit the wish: the unit, or the person if they
+        agreed; nothing before the wish is lit."""
+        if self.status not in LIT_STATUSES:
+            return ""
         if self.claimer_unit_id:
             return self.claimer_unit.name
         if self.show_claimer and self.claimer_id:

@@ -80,6 +80,7 @@ def track(request):
         mobile_field="reporter_mobile",
         status_url_name="whistle-status",
         title=_("Follow a report"),
+        other=(reverse("wish-track"), _("Following a micro-wish? Look it up here.")),
     )
 
 

@@ -37,6 +37,8 @@ from services.models import (
     Category,
     Status,
     Whistle,
+    Wish,
+    WishStatus,
 )
 from services.views.steps import Step, allowed_steps, run_step
 from services.workflow import TransitionError
@@ -271,6 +273,11 @@ def my_tasks(request):
         request,
         "services/my_tasks.html",
         {
+            "wishes_waiting": (
+                Wish.objects.visible_to(request.user).filter(status=WishStatus.POSTED).count()
+                if request.user.has_perm(Perm.MODERATE_WISH)
+                else None
+            ),
             "whistles": whistles.order_by("overdue_first", "running_due", "pk")[:50],
             "callbacks": (
                 CallBack.objects.visible_to(request.user)

@@ -22,14 +22,14 @@ class Step:
             and self.check(user, obj)
         )
 
-    def make_form(self, obj, data=None, files=None):
-        return self.form(data, files, subject=obj)
+    def make_form(self, obj, user, data=None, files=None):
+        return self.form(data, files, subject=obj, user=user)
 
 
 def allowed_steps(steps, user, obj):
     """(name, label, empty form) for each step this user may take on obj now."""
     return [
-        (name, step.label, step.make_form(obj) if step.form else None)
+        (name, step.label, step.make_form(obj, user) if step.form else None)
         for name, step in steps.items()
         if step.allowed(user, obj)
     ]
@@ -41,7 +41,7 @@ def run_step(request, steps, step_name, obj):
     if step is None:
         messages.error(request, _("Unknown action."))
         return
-    form = step.make_form(obj, request.POST, request.FILES) if step.form else None
+    form = step.make_form(obj, request.user, request.POST, request.FILES) if step.form else None
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

@@ -25,7 +25,7 @@ from services.forms import (
     PublicReasonForm,
     WishPostForm,
 )
-from services.models import Wish, WishCategory, WishStatus
+from services.models import LIT_STATUSES, Wish, WishCategory, WishStatus
 from services.public import known_or_none, knows_code, lookup_view, normalise_code, submission_view
 from services.views.public import private_file
 from services.views.steps import Step, allowed_steps, run_step
@@ -86,8 +86,9 @@ def _card(wish):
         "place": wish.community.place,
         "status": wish.status,
         "status_label": wish.get_status_display(),
-        "lit": wish.status in (WishStatus.FULFILLED, WishStatus.CONFIRMED),
+        "lit": wish.status in LIT_STATUSES,
         "claimer": wish.claimer_display,
+        "claim_due": wish.claim_due if wish.status == WishStatus.CLAIMED else None,
     }
 
 
@@ -132,6 +133,7 @@ def track(request):
         mobile_field="poster_mobile",
         status_url_name="wish-status",
         title=_("Follow my wish"),
+        other=(reverse("whistle-track"), _("Following a report (whistle)? Look it up here.")),
     )
 
 
@@ -177,7 +179,12 @@ def detail(request, pk):
     )
     user = request.user
     mine = user.is_authenticated and wish.claimer_id == user.pk
-    refusal = wishes.claim_refusal(user, wish) if wish.status == WishStatus.APPROVED else None
+    claim_form = refusal = None
+    if user.is_authenticated and wish.status == WishStatus.APPROVED:
+        refusal = wishes.claim_refusal(user, wish)
+        if refusal is None or user.partner_units.exists():  # a unit may claim where one may not
+            claim_form = ClaimWishForm(user=user, allow_self=refusal is None)
+            refusal = None
     return render(
         request,
         "services/wish_detail.html",
@@ -185,12 +192,8 @@ def detail(request, pk):
             "wish": wish,
             "card": _card(wish),
             "mine": mine,
-            "claim_form": (
-                ClaimWishForm(user=user)
-                if user.is_authenticated and wish.status == WishStatus.APPROVED and not refusal
-                else None
-            ),
-            "refusal": refusal if user.is_authenticated else None,
+            "claim_form": claim_form,
+            "refusal": refusal,
             "fulfil_form": FulfilWishForm() if mine and wish.status == WishStatus.CLAIMED else None,
         },
     )

@@ -93,10 +93,11 @@ def test_the_whole_life_of_a_wish(client, client_for, world, volunteer):
     before = wishes.lit_this_year(Wish.objects.all())
     status = client.get(reverse("wish-status", args=[wish.tracking_code]))
     assert status.context["can_confirm"] and "书已经送到家里" in status.content.decode()
+    assert client.get("/wishes/").context["lit_count"] == before  # not lit until confirmed
     client.post(reverse("wish-confirm", args=[wish.tracking_code]))
     wish.refresh_from_db()
     assert wish.status == WishStatus.CONFIRMED
-    assert client.get("/wishes/").context["lit_count"] == before  # fulfilled already counted
+    assert client.get("/wishes/").context["lit_count"] == before + 1
     award = PointAward.objects.get(user=volunteer)
     assert award.key == f"wish:{wish.pk}" and award.points == 10
     assert [e.kind for e in wish.events.all()] == [
@@ -111,8 +112,9 @@ def test_the_whole_life_of_a_wish(client, client_for, world, volunteer):
 def test_the_counter_counts_wishes_lit_this_year(world, volunteer):
     with time_machine.travel(T0, tick=False):
         wish = wishes.claim_wish(wish=on_wall(world), actor=volunteer)
+        wish = wishes.fulfil_wish(wish=wish, actor=volunteer, note="done")
         assert wishes.lit_this_year(Wish.objects.all()) == 0
-        wishes.fulfil_wish(wish=wish, actor=volunteer, note="done")
+        wishes.confirm_wish(wish=wish)
         assert wishes.lit_this_year(Wish.objects.all()) == 1
     with time_machine.travel(T0.replace(year=2027), tick=False):
         assert wishes.lit_this_year(Wish.objects.all()) == 0
@@ -172,8 +174,8 @@ def test_a_partner_unit_claims_through_its_contact(world, volunteer, neighbour):
     with pytest.raises(TransitionError):
         wishes.claim_wish(wish=wish, actor=neighbour, unit=unit)
     wish = wishes.claim_wish(wish=wish, actor=volunteer, unit=unit)
+    wish = wishes.confirm_wish(wish=wishes.fulfil_wish(wish=wish, actor=volunteer, note="done"))
     assert wish.claimer_display == "区税务局第一党支部"
-    wishes.confirm_wish(wish=wishes.fulfil_wish(wish=wish, actor=volunteer, note="done"))
     assert not PointAward.objects.exists()  # units do not earn volunteer points
 
 
@@ -232,9 +234,10 @@ def test_the_wall_never_shows_phone_name_or_building(client, world, volunteer, n
     lit = wishes.claim_wish(
         wish=on_wall(world, poster_name="张秀英"), actor=volunteer, show_name=True
     )
-    wishes.fulfil_wish(wish=lit, actor=volunteer, note="done")
+    wishes.confirm_wish(wish=wishes.fulfil_wish(wish=lit, actor=volunteer, note="done"))
     anonymous = wishes.claim_wish(wish=on_wall(world), actor=neighbour)
-    wishes.fulfil_wish(wish=anonymous, actor=neighbour, note="done")
+    wishes.confirm_wish(wish=wishes.fulfil_wish(wish=anonymous, actor=neighbour, note="done"))
+    claimed = wishes.claim_wish(wish=on_wall(world), actor=neighbour, show_name=True)
     for url in (
         "/wishes/",
         f"/wishes/?community={world.tree.community_a.pk}",
@@ -245,17 +248,21 @@ def test_the_wall_never_shows_phone_name_or_building(client, world, volunteer, n
         assert "欧阳建国" not in body and "张秀英" not in body
         assert world.tree.buildings_a[0].name not in body
     body = client.get("/wishes/").content.decode()
-    assert "欧某" in body  # surname + 某
+    assert "欧阳某" in body  # surname (compound ones too) + 某
     assert "陈海燕" in body  # agreed to be named
-    assert "周卫国" not in body  # did not
+    assert "周卫国" not in body  # did not, and is not named before a wish is lit
+    assert claimed.claimer_display == ""
 
 
 def test_rankings_count_only_lit_wishes(world, volunteer, neighbour):
     for _ in range(2):
         wish = wishes.claim_wish(wish=on_wall(world), actor=neighbour)
-        wishes.fulfil_wish(wish=wish, actor=neighbour, note="done")
+        wishes.confirm_wish(wish=wishes.fulfil_wish(wish=wish, actor=neighbour, note="done"))
     wish = wishes.claim_wish(wish=on_wall(world), actor=volunteer, show_name=True)
     wish = wishes.fulfil_wish(wish=wish, actor=volunteer, note="done")
+    wishes.confirm_wish(wish=wish)
+    waiting = wishes.claim_wish(wish=on_wall(world), actor=volunteer)
+    wishes.fulfil_wish(wish=waiting, actor=volunteer, note="done")  # not confirmed: not lit
     withdrawn = wishes.claim_wish(wish=on_wall(world), actor=volunteer)
     wishes.withdraw_claim(wish=withdrawn, actor=volunteer)
     wishes.claim_wish(wish=on_wall(world), actor=volunteer)  # claimed, not fulfilled
@@ -378,3 +385,24 @@ def test_wall_and_list_query_counts_do_not_grow(
         client.force_login(volunteer if who == "volunteer" else getattr(world, who))
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_a_partner_unit_contact_may_claim_a_wish_kept_for_party_members(
+    client_for, world, neighbour
+):
+    unit = PartnerUnit.objects.create(name="区税务局第一党支部", node=world.tree.community_a)
+    unit.contacts.add(neighbour)  # not a party member
+    wish = wishes.approve_wish(wish=post(world), actor=world.cadre_a, party_members_only=True)
+    page = client_for(neighbour).get(reverse("wish-detail", args=[wish.pk]))
+    form = page.context["claim_form"]
+    assert form is not None and form.fields["unit"].required
+    client_for(neighbour).post(reverse("wish-claim", args=[wish.pk]), {"unit": unit.pk})
+    wish.refresh_from_db()
+    assert wish.claimer == neighbour and wish.claimer_unit == unit
+
+
+def test_the_approve_form_offers_only_places_the_cadre_holds(client_for, world):
+    wish = post(world)
+    page = client_for(world.cadre_a).get(reverse("wish-manage-detail", args=[wish.pk]))
+    approve = {name: form for name, _label, form in page.context["steps"]}["approve"]
+    assert list(approve.fields["claim_within"].queryset) == [world.tree.community_a]
