@@ -83,6 +83,7 @@ class OrgNode(MPTTModel):
     class Meta:
         verbose_name = _("organisation node")
         verbose_name_plural = _("organisation tree")
+        permissions = [("view_command_center", _("Open the command center for the subtree"))]
         constraints = [
             # The kind rule, held by the database as well: kind == depth in the tree.
             models.CheckConstraint(

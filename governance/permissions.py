@@ -11,6 +11,7 @@ from governance.models import Role
 
 class Perm:
     VIEW_TREE = "governance.view_orgnode"
+    VIEW_COMMAND_CENTER = "governance.view_command_center"
     ADD_NODE = "governance.add_orgnode"
     CHANGE_NODE = "governance.change_orgnode"
     DELETE_NODE = "governance.delete_orgnode"
@@ -37,7 +38,7 @@ class Perm:
 
 
 _MANAGE_TREE = {Perm.VIEW_TREE, Perm.ADD_NODE, Perm.CHANGE_NODE, Perm.DELETE_NODE}
-_STATION_WORK = {Perm.VIEW_STATION, Perm.LOG_STATION_SERVICE}
+_STATION_WORK = {Perm.VIEW_STATION, Perm.LOG_STATION_SERVICE, Perm.VIEW_COMMAND_CENTER}
 # A station's hours, holidays and amenities are edited on its admin page (inlines).
 _STATION_DETAILS = {
     f"services.{action}_{model}"

@@ -23,6 +23,7 @@ from services.models import (
     Station,
     StationAmenity,
     StationKind,
+    Status,
     Whistle,
     Wish,
     WishCategory,
@@ -53,12 +54,15 @@ DESCRIPTIONS = {
 
 
 def seed(*, scale=False):
-    return {
+    created = {
         "departments": _departments(),
         "whistles": _whistles(),
         "wishes": _wishes(),
         "stations": _stations(),
     }
+    if scale:
+        created["whistles over a year"] = scale_whistles()
+    return created
 
 
 def _departments():
@@ -331,3 +335,89 @@ def _stations():
                     )
             made += 1
     return made
+
+
+SCALE_SOURCE = "demo-scale"  # marks the year of generated whistles, so a rerun adds none
+SCALE_PER_STREET_PER_DAY = 25
+
+
+def scale_whistles(days=365, per_day=SCALE_PER_STREET_PER_DAY):
+    """A year of whistles for every street, written with bulk inserts (no timeline events or
+    reminder rows: they exist to load the command center at district scale)."""
+    if Whistle.objects.filter(source=SCALE_SOURCE).exists():
+        return 0
+    from services.public import CODE_ALPHABET
+
+    categories = list(Category.objects.all())
+    rng = random.Random(365)
+    now = timezone.now()
+    made = 0
+    for street in OrgNode.objects.filter(kind=NodeKind.STREET):
+        buildings = list(
+            OrgNode.objects.filter(tree_id=street.tree_id, kind=NodeKind.BUILDING).values_list(
+                "pk", "parent__parent_id"
+            )
+        )
+        departments = list(Department.objects.filter(street=street))
+        rows = []
+        for day in range(days):
+            for _ in range(per_day):
+                created = now - timedelta(days=day, seconds=rng.randrange(86400))
+                building, community = rng.choice(buildings)
+                rows.append(
+                    _scaled(
+                        rng,
+                        created,
+                        now,
+                        rng.choice(categories),
+                        building,
+                        community,
+                        departments,
+                        CODE_ALPHABET,
+                    )
+                )
+        Whistle.objects.bulk_create(rows, batch_size=5000)
+        made += len(rows)
+    return made
+
+
+def _scaled(rng, created, now, category, building, community, departments, alphabet):
+    """One generated whistle, in a state that fits its age."""
+    age = now - created
+    w = Whistle(
+        tracking_code="".join(rng.choice(alphabet) for _ in range(10)),
+        category=category,
+        description="（规模测试数据）" + category.name,
+        community_id=community,
+        building_id=building,
+        node_id=building,
+        source=SCALE_SOURCE,
+        reporter_name="测试居民",
+        reporter_mobile=f"139{rng.randrange(10**8):08d}",
+        contact_consent=False,
+        created_at=created,
+        routed_at=created,
+        dispatch_due=created + category.dispatch_within,
+        resolve_due=created + category.resolve_within,
+        status=Status.SUBMITTED,
+    )
+    if age < timedelta(hours=2) or rng.random() < 0.02:
+        return w
+    responded = created + category.dispatch_within * rng.uniform(0.1, 1.4)
+    if responded > now:
+        return w
+    w.responded_at, w.responded_on_time = responded, responded <= w.dispatch_due
+    if rng.random() < 0.05:
+        w.status, w.closed_at = Status.REJECTED, responded
+        return w
+    w.status, w.dispatched_at = Status.DISPATCHED, responded
+    w.lead_department = rng.choice(departments) if departments else None
+    resolved = responded + category.resolve_within * rng.uniform(0.1, 1.3)
+    if resolved > now:
+        w.status = Status.SIGNED if rng.random() < 0.7 else Status.DISPATCHED
+        return w
+    w.status, w.resolved_at = Status.RESOLVED, resolved
+    if resolved + timedelta(days=2) < now:
+        w.status, w.closed_at = Status.CLOSED, resolved + timedelta(days=2)
+        w.rating = rng.choices([5, 4, 3, 2, 1], weights=[50, 25, 12, 8, 5])[0]
+    return w

@@ -19,7 +19,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from services.models import SATISFIED_RATINGS, Status
 
 
-def _share(part, whole):
+def share(part, whole):
     return None if not whole else part / whole
 
 
@@ -36,15 +36,15 @@ class WhistleFigures:
 
     @property
     def response_rate(self):
-        return _share(self.responded_on_time, self.received)
+        return share(self.responded_on_time, self.received)
 
     @property
     def resolution_rate(self):
-        return _share(self.resolved_first_time, self.received - self.rejected)
+        return share(self.resolved_first_time, self.received - self.rejected)
 
     @property
     def satisfaction_rate(self):
-        return _share(self.satisfied, self.rated)
+        return share(self.satisfied, self.rated)
 
 
 def whistle_figures(whistles, *, start, end, now=None):

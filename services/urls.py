@@ -1,6 +1,6 @@
 from django.urls import path
 
-from services.views import public, staff, stations, wishes
+from services.views import command, public, staff, stations, wishes
 
 urlpatterns = [
     # Residents (no login)
@@ -33,6 +33,10 @@ urlpatterns = [
     path("wishes/manage/", wishes.manage_list, name="wish-manage"),
     path("wishes/manage/<int:pk>/", wishes.manage_detail, name="wish-manage-detail"),
     path("wishes/manage/<int:pk>/<slug:step_name>/", wishes.manage_step, name="wish-manage-step"),
+    # Command center
+    path("command/", command.page, name="command-center"),
+    path("command/<int:node_id>/", command.page, name="command-center-node"),
+    path("command/<int:node_id>/export.xlsx", command.export, name="command-center-export"),
     # Service stations
     path("stations/", stations.finder, name="station-finder"),
     path("stations/<int:pk>/", stations.station_page, name="station-page"),

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -154,6 +154,16 @@ class WhistleQuerySet(ScopedQuerySet):
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def annotate_running_due(self):
+        """The deadline running now: dispatch before dispatch, resolution after."""
+        return self.annotate(
+            running_due=Case(
+                When(status__in=AWAITING_DISPATCH, then=F("dispatch_due")),
+                When(status__in=IN_HANDLING, then=F("resolve_due")),
+                default=None,
+            )
+        )
 
     def overdue(self, now=None):
         now = now or timezone.now()
