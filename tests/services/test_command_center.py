@@ -38,34 +38,51 @@ def handled(world, when, *, resolve_after=None, stars=None, **overrides):
 def figures_world(world):
     tree = world.tree
     handled(world, PERIOD.start, resolve_after=timedelta(hours=10), stars=Rating.SATISFIED)
-    handled(world, NOW - timedelta(days=2), resolve_after=timedelta(hours=30),
-            stars=Rating.DISSATISFIED)
+    handled(
+        world, NOW - timedelta(days=2), resolve_after=timedelta(hours=30), stars=Rating.DISSATISFIED
+    )
     handled(world, NOW - timedelta(days=1))  # open, resolution due in 7 days
-    handled(world, PERIOD.start - timedelta(seconds=1),  # just before the period
-            resolve_after=timedelta(hours=1))
+    handled(
+        world,
+        PERIOD.start - timedelta(seconds=1),  # just before the period
+        resolve_after=timedelta(hours=1),
+    )
     with time_machine.travel(NOW - timedelta(days=10), tick=False):
         world.submit(building=tree.buildings_b[0], community=tree.community_b)  # overdue by NOW
-        wish = wishes.post_wish(wish_for=WishFor.CHILD, category=WishCategory.STUDY,
-                                text="想要书包", community=tree.community_a,
-                                poster_name="张三", poster_mobile="13700001234")
+        wish = wishes.post_wish(
+            wish_for=WishFor.CHILD,
+            category=WishCategory.STUDY,
+            text="想要书包",
+            community=tree.community_a,
+            poster_name="张三",
+            poster_mobile="13700001234",
+        )
         wish = wishes.approve_wish(wish=wish, actor=world.cadre_a)
-        volunteer = UserFactory(username="vol", role="volunteer", node=tree.community_a,
-                                is_party_member=True)
+        volunteer = UserFactory(
+            username="vol", role="volunteer", node=tree.community_a, is_party_member=True
+        )
         wish = wishes.claim_wish(wish=wish, actor=volunteer)
         wishes.confirm_wish(wish=wishes.fulfil_wish(wish=wish, actor=volunteer, note="done"))
-    Station.objects.create(code="S1", name="驿站", kind=StationKind.objects.first(),
-                           node=tree.community_a, address="x", latitude=36, longitude=120)
+    Station.objects.create(
+        code="S1",
+        name="驿站",
+        kind=StationKind.objects.first(),
+        node=tree.community_a,
+        address="x",
+        latitude=36,
+        longitude=120,
+    )
     return world
 
 
 def test_the_street_figures_on_a_known_tree(figures_world):
     data = command_center.node_figures(figures_world.tree.street, PERIOD)
     w = data["whistles"]
-    assert w.received == 4            # three in A inside the period, one in B; not the earlier
+    assert w.received == 4  # three in A inside the period, one in B; not the earlier
     assert w.responded_on_time == 3  # B's was never answered
     assert w.resolution_rate == 2 / 4
     assert w.satisfaction_rate == 1 / 2
-    assert w.overdue_now == 1         # B's, never accepted
+    assert w.overdue_now == 1  # B's, never accepted
     assert w.median_time_to_resolve == timedelta(hours=20)
     assert data["wishes_posted"] == 1 and data["wishes_lit"] == 1
     head = data["headcounts"]
@@ -78,7 +95,9 @@ def test_the_street_figures_on_a_known_tree(figures_world):
 def test_the_children_table_compares_the_communities(figures_world):
     table = command_center.children_table(figures_world.tree.street, PERIOD)
     a, b = table
-    assert a["node"] == figures_world.tree.community_a and b["node"] == figures_world.tree.community_b
+    assert (
+        a["node"] == figures_world.tree.community_a and b["node"] == figures_world.tree.community_b
+    )
     assert (a["received"], a["overdue_now"], a["wishes_lit"], a["stations"]) == (3, 0, 1, 1)
     assert a["resolution_rate"] == 2 / 3 and a["satisfaction_rate"] == 1 / 2
     assert (b["received"], b["overdue_now"], b["stations"]) == (1, 1, 0)
@@ -112,16 +131,19 @@ def test_drill_down_and_the_export_match_the_page(client_for, figures_world):
     assert figures["满意率（%）"] == round(page_figures.satisfaction_rate * 100, 1)
     children = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))
     assert [(r[1], r[2], r[6]) for r in children] == [
-        (r["node"].code, r["received"], r["overdue_now"]) for r in page.context["table"]]
+        (r["node"].code, r["received"], r["overdue_now"]) for r in page.context["table"]
+    ]
 
 
 def test_another_communitys_page_and_export_are_404(client_for, figures_world):
     tree = figures_world.tree
     client = client_for(figures_world.cadre_a)
     assert client.get(reverse("command-center")).context["node"] == tree.community_a
-    for url in (reverse("command-center-node", args=[tree.community_b.pk]),
-                reverse("command-center-export", args=[tree.community_b.pk]),
-                reverse("command-center-node", args=[tree.street.pk])):
+    for url in (
+        reverse("command-center-node", args=[tree.community_b.pk]),
+        reverse("command-center-export", args=[tree.community_b.pk]),
+        reverse("command-center-node", args=[tree.street.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 404
         assert tree.community_b.name.encode() not in response.content
@@ -130,11 +152,14 @@ def test_another_communitys_page_and_export_are_404(client_for, figures_world):
 
 
 @pytest.mark.parametrize("n", [1, 8])
-def test_the_page_query_count_does_not_grow(client_for, world, n,
-                                            django_assert_max_num_queries):
+def test_the_page_query_count_does_not_grow(client_for, world, n, django_assert_max_num_queries):
     for i in range(n):
-        handled(world, NOW - timedelta(days=i + 1), resolve_after=timedelta(hours=5),
-                stars=Rating.SATISFIED)
+        handled(
+            world,
+            NOW - timedelta(days=i + 1),
+            resolve_after=timedelta(hours=5),
+            stars=Rating.SATISFIED,
+        )
         world.submit(building=world.tree.buildings_b[i % 2], community=world.tree.community_b)
     client = client_for(world.street_cadre)
     with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(22):
