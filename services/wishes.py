@@ -25,6 +25,17 @@ from services.public import new_tracking_code
 from services.workflow import TransitionError, record, step
 from volunteers.ledger import award_points
 
+# What a claim sets, and a release or withdrawal clears.
+CLAIM_FIELDS = [
+    "status",
+    "claimer",
+    "claimer_unit",
+    "show_claimer",
+    "claimed_at",
+    "claim_due",
+    "claim_reminded_at",
+]
+
 
 def manage_url(wish):
     return reverse("wish-manage-detail", args=[wish.pk])
@@ -134,17 +145,7 @@ def claim_wish(*, wish, actor, unit=None, show_name=False):
         )
         w.claimed_at, w.claim_reminded_at = now, None
         w.claim_due = now + timedelta(days=settings.WISH_CLAIM_DAYS)
-        w.save(
-            update_fields=[
-                "status",
-                "claimer",
-                "claimer_unit",
-                "show_claimer",
-                "claimed_at",
-                "claim_due",
-                "claim_reminded_at",
-            ]
-        )
+        w.save(update_fields=CLAIM_FIELDS)
         record(w, WishEventKind.CLAIMED, actor=actor, public=True)
     return w
 
@@ -156,17 +157,7 @@ def _is_claimer(user, wish):
 def _release(w, kind, actor=None):
     w.status, w.claimer, w.claimer_unit, w.show_claimer = (WishStatus.APPROVED, None, None, False)
     w.claimed_at = w.claim_due = w.claim_reminded_at = None
-    w.save(
-        update_fields=[
-            "status",
-            "claimer",
-            "claimer_unit",
-            "show_claimer",
-            "claimed_at",
-            "claim_due",
-            "claim_reminded_at",
-        ]
-    )
+    w.save(update_fields=CLAIM_FIELDS)
     record(w, kind, actor=actor, public=True)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import NodeKind, OrgNode, Role, TimelineEvent, User, mainland_mobile
 from governance.scope import ScopedQuerySet, visible_q_any
+from services.models.common import ResidentSubmission
 
 
 class Urgency(models.TextChoices):
@@ -173,38 +174,15 @@ class WhistleQuerySet(ScopedQuerySet):
         )
 
 
-class Whistle(models.Model):
-    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True)
+class Whistle(ResidentSubmission):
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
     description = models.TextField(
         _("description"), validators=[MinLengthValidator(5), MaxLengthValidator(2000)]
-    )
-    community = models.ForeignKey(
-        OrgNode,
-        verbose_name=_("community"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": NodeKind.COMMUNITY},
-    )
-    building = models.ForeignKey(
-        OrgNode,
-        verbose_name=_("building"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        limit_choices_to={"kind": NodeKind.BUILDING},
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     # Where the whistle sits in the tree for scoping: the building if known, else the community.
     node = models.ForeignKey(
         OrgNode, verbose_name=_("place"), on_delete=models.PROTECT, related_name="whistles"
-    )
-    source = models.CharField(
-        _("source"),
-        max_length=40,
-        blank=True,
-        help_text=_("A service station code when reported from its poster."),
     )
     reporter_name = models.CharField(_("name"), max_length=50)
     reporter_mobile = models.CharField(_("mobile"), max_length=11, validators=[mainland_mobile])

@@ -6,8 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import NodeKind, OrgNode, TimelineEvent, User, mainland_mobile
+from governance.models import OrgNode, TimelineEvent, User, mainland_mobile
 from governance.scope import ScopedQuerySet
+from services.models.common import ResidentSubmission
 
 
 class PartnerUnitQuerySet(ScopedQuerySet):
@@ -96,34 +97,16 @@ def wish_photo_path(wish, filename):
     return f"wishes/{timezone.now():%Y/%m}/{random_token(24)}.{suffix}"
 
 
-class Wish(models.Model):
-    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True)
+class Wish(ResidentSubmission):
     wish_for = models.CharField(_("for whom"), max_length=10, choices=WishFor.choices)
     category = models.CharField(_("category"), max_length=10, choices=WishCategory.choices)
     text = models.TextField(
         _("the wish"), validators=[MinLengthValidator(4), MaxLengthValidator(500)]
     )
-    community = models.ForeignKey(
-        OrgNode,
-        verbose_name=_("community"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": NodeKind.COMMUNITY},
-    )
-    building = models.ForeignKey(
-        OrgNode,
-        verbose_name=_("building"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        limit_choices_to={"kind": NodeKind.BUILDING},
-    )
     node = models.ForeignKey(
         OrgNode, verbose_name=_("place"), on_delete=models.PROTECT, related_name="wishes"
     )
     photo = models.ImageField(_("photo"), upload_to=wish_photo_path, blank=True)
-    source = models.CharField(_("source"), max_length=40, blank=True)
     poster_name = models.CharField(_("name"), max_length=50)
     poster_mobile = models.CharField(_("mobile"), max_length=11, validators=[mainland_mobile])
 

@@ -7,7 +7,7 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,12 +118,7 @@ def _visible_whistles(user):
 
 def _with_due(whistles, now):
     """Annotate the running deadline and overdue-ness so lists can sort overdue first."""
-    return whistles.annotate(
-        running_due=Case(
-            When(status__in=AWAITING_DISPATCH, then=F("dispatch_due")),
-            When(status__in=IN_HANDLING, then=F("resolve_due")),
-            default=None,
-        ),
+    return whistles.annotate_running_due().annotate(
         overdue_first=Case(
             When(
                 Q(status__in=AWAITING_DISPATCH, dispatch_due__lt=now)
