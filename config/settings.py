@@ -91,8 +91,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent web and worker processes on one SQLite file wait instead of failing.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Concurrent web and worker processes on one SQLite file wait for the write lock up front
+    # (IMMEDIATE) instead of failing with "database is locked" half-way.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -161,15 +162,16 @@ REST_FRAMEWORK = {
 
 # --- Celery. The default broker is kombu's filesystem transport, so a real worker and beat
 # run with nothing installed; production points CELERY_BROKER_URL at Redis.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "") or REDIS_URL or "filesystem://localhost/"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),  # else kombu writes to the cwd
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True  # tasks write their results to the database

@@ -15,9 +15,7 @@ from services.models import (
     AWAITING_DISPATCH,
     IN_HANDLING,
     LIT_STATUSES,
-    SATISFIED_RATINGS,
     Station,
-    Status,
     Whistle,
     Wish,
 )
@@ -76,7 +74,7 @@ def node_figures(node, period):
             created_at__gte=period.start, created_at__lt=period.end
         ).count(),
         "wishes_lit": wish_rows.filter(
-            status__in=LIT_STATUSES, fulfilled_at__gte=period.start, fulfilled_at__lt=period.end
+            status__in=LIT_STATUSES, confirmed_at__gte=period.start, confirmed_at__lt=period.end
         ).count(),
         "wishes_lit_this_year": wishes.lit_this_year(wish_rows, now=period.end),
     }
@@ -116,48 +114,44 @@ def children_table(node, period):
     overdue = Q(status__in=AWAITING_DISPATCH, dispatch_due__lt=now) | Q(
         status__in=IN_HANDLING, resolve_due__lt=now
     )
+    parts = figures.rate_conditions(now)
     rows = (
         OrgNode.objects.filter(parent=node)
         .order_by("lft")
         .annotate(
             received=_count_under(Whistle, in_period),
-            rejected=_count_under(Whistle, in_period, status=Status.REJECTED),
-            responded_on_time=_count_under(Whistle, in_period, responded_on_time=True),
-            resolved_first_time=_count_under(
-                Whistle, in_period, status__in=(Status.RESOLVED, Status.CLOSED), reopened_count=0
-            ),
-            rated=_count_under(Whistle, in_period, rating__isnull=False),
-            satisfied=_count_under(Whistle, in_period, rating__in=SATISFIED_RATINGS),
+            **{
+                name: _count_under(Whistle, in_period & q)
+                for name, q in parts.items()
+                if name != "rejected"
+            },
             overdue_now=_count_under(Whistle, overdue),
             wishes_posted=_count_under(Wish, in_period),
             wishes_lit=_count_under(
                 Wish,
                 Q(
                     status__in=LIT_STATUSES,
-                    fulfilled_at__gte=period.start,
-                    fulfilled_at__lt=period.end,
+                    confirmed_at__gte=period.start,
+                    confirmed_at__lt=period.end,
                 ),
             ),
             station_count=_count_under(Station, Q(active=True)),
         )
     )
-    table = []
-    for row in rows:
-        accepted = row.received - row.rejected
-        table.append(
-            {
-                "node": row,
-                "received": row.received,
-                "response_rate": figures.share(row.responded_on_time, row.received),
-                "resolution_rate": figures.share(row.resolved_first_time, accepted),
-                "satisfaction_rate": figures.share(row.satisfied, row.rated),
-                "overdue_now": row.overdue_now,
-                "wishes_posted": row.wishes_posted,
-                "wishes_lit": row.wishes_lit,
-                "stations": row.station_count,
-            }
-        )
-    return table
+    return [
+        {
+            "node": row,
+            "received": row.received,
+            "response_rate": figures.share(row.responded_on_time, row.response_due),
+            "resolution_rate": figures.share(row.resolved_first_time, row.resolution_due),
+            "satisfaction_rate": figures.share(row.satisfied, row.rated),
+            "overdue_now": row.overdue_now,
+            "wishes_posted": row.wishes_posted,
+            "wishes_lit": row.wishes_lit,
+            "stations": row.station_count,
+        }
+        for row in rows
+    ]
 
 
 SORTABLE = (

@@ -1,10 +1,11 @@
 """Whistle figures for any scoped set of whistles and period, from aggregate queries.
 
 - received: whistles reported in the period;
-- response rate: of those, the share dispatched or answered with a reason by the dispatch
-  deadline (响应率);
-- resolution rate: of those accepted, the share resolved without the resident re-opening it
-  (解决率: "not fixed" counts against it);
+- response rate: of those due (answered, or past the dispatch deadline), the share
+  dispatched or answered with a reason by the deadline (响应率);
+- resolution rate: of those accepted and due (resolved, re-opened, or past the resolution
+  deadline), the share resolved without the resident re-opening it (解决率: "not fixed"
+  counts against it);
 - satisfaction rate: of those rated, the share rated very satisfied, satisfied or fairly
   satisfied (满意率);
 - overdue now: open whistles past their current deadline (not limited to the period);
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.utils import timezone
 
 from services.models import SATISFIED_RATINGS, Status
 
@@ -27,7 +29,9 @@ def share(part, whole):
 class WhistleFigures:
     received: int
     rejected: int
+    response_due: int
     responded_on_time: int
+    resolution_due: int
     resolved_first_time: int
     rated: int
     satisfied: int
@@ -36,29 +40,39 @@ class WhistleFigures:
 
     @property
     def response_rate(self):
-        return share(self.responded_on_time, self.received)
+        return share(self.responded_on_time, self.response_due)
 
     @property
     def resolution_rate(self):
-        return share(self.resolved_first_time, self.received - self.rejected)
+        return share(self.resolved_first_time, self.resolution_due)
 
     @property
     def satisfaction_rate(self):
         return share(self.satisfied, self.rated)
 
 
+def rate_conditions(now):
+    """Filters for the rate parts. A whistle weighs on a rate only once it was due: answered
+    or past its dispatch deadline; resolved, re-opened or past its resolution deadline."""
+    return {
+        "rejected": Q(status=Status.REJECTED),
+        "response_due": Q(responded_at__isnull=False) | Q(dispatch_due__lt=now),
+        "responded_on_time": Q(responded_on_time=True),
+        "resolution_due": ~Q(status=Status.REJECTED)
+        & (Q(resolved_at__isnull=False) | Q(reopened_count__gt=0) | Q(resolve_due__lt=now)),
+        "resolved_first_time": Q(status__in=(Status.RESOLVED, Status.CLOSED), reopened_count=0),
+        "rated": Q(rating__isnull=False),
+        "satisfied": Q(rating__in=SATISFIED_RATINGS),
+    }
+
+
 def whistle_figures(whistles, *, start, end, now=None):
     """`whistles` is already scoped (e.g. Whistle.objects.visible_to(user)); [start, end)."""
+    now = now or timezone.now()
     received = whistles.filter(created_at__gte=start, created_at__lt=end)
     counts = received.aggregate(
         received=Count("pk"),
-        rejected=Count("pk", filter=Q(status=Status.REJECTED)),
-        responded_on_time=Count("pk", filter=Q(responded_on_time=True)),
-        resolved_first_time=Count(
-            "pk", filter=Q(status__in=(Status.RESOLVED, Status.CLOSED), reopened_count=0)
-        ),
-        rated=Count("pk", filter=Q(rating__isnull=False)),
-        satisfied=Count("pk", filter=Q(rating__in=SATISFIED_RATINGS)),
+        **{name: Count("pk", filter=q) for name, q in rate_conditions(now).items()},
     )
     return WhistleFigures(
         **counts,

@@ -34,6 +34,8 @@ CLAIM_FIELDS = [
     "claimed_at",
     "claim_due",
     "claim_reminded_at",
+    "open_since",
+    "stale_flagged_at",
 ]
 
 
@@ -111,8 +113,17 @@ def approve_wish(*, wish, actor, party_members_only=False, claim_within=None, no
         if claim_within is not None and not in_scope(actor, claim_within):
             raise TransitionError(_("Choose a place within your own area."))
         w.status, w.approved_at = WishStatus.APPROVED, timezone.now()
+        w.open_since = w.approved_at
         w.party_members_only, w.claim_within = party_members_only, claim_within
-        w.save(update_fields=["status", "approved_at", "party_members_only", "claim_within"])
+        w.save(
+            update_fields=[
+                "status",
+                "approved_at",
+                "open_since",
+                "party_members_only",
+                "claim_within",
+            ]
+        )
         record(w, WishEventKind.APPROVED, actor=actor, note=note, public=True)
     return w
 
@@ -144,6 +155,7 @@ def claim_wish(*, wish, actor, unit=None, show_name=False):
             show_name,
         )
         w.claimed_at, w.claim_reminded_at = now, None
+        w.open_since = w.stale_flagged_at = None
         w.claim_due = now + timedelta(days=settings.WISH_CLAIM_DAYS)
         w.save(update_fields=CLAIM_FIELDS)
         record(w, WishEventKind.CLAIMED, actor=actor, public=True)
@@ -156,7 +168,8 @@ def _is_claimer(user, wish):
 
 def _release(w, kind, actor=None):
     w.status, w.claimer, w.claimer_unit, w.show_claimer = (WishStatus.APPROVED, None, None, False)
-    w.claimed_at = w.claim_due = w.claim_reminded_at = None
+    w.claimed_at = w.claim_due = w.claim_reminded_at = w.stale_flagged_at = None
+    w.open_since = timezone.now()  # back on the wall: the 14 days start again
     w.save(update_fields=CLAIM_FIELDS)
     record(w, kind, actor=actor, public=True)
 
@@ -217,53 +230,51 @@ def scan(now=None):
     }
 
 
-def _claim_once(queryset, field, now):
-    """Stamp `field` on rows where it is empty; only the rows this call stamped come back."""
-    claimed = []
+def _once(queryset, field, now, act):
+    """Run `act(wish)` for each row whose `field` is still empty, stamping it in the same
+    transaction: a row is acted on once, and a failure leaves only that row for next time."""
+    done = 0
     for pk in queryset.filter(**{f"{field}__isnull": True}).values_list("pk", flat=True)[:500]:
-        if Wish.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: now}):
-            claimed.append(pk)
-    return Wish.objects.filter(pk__in=claimed).select_related("community", "claimer")
+        with transaction.atomic():
+            if Wish.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: now}):
+                act(Wish.objects.select_related("community", "claimer").get(pk=pk))
+                done += 1
+    return done
 
 
 def _remind_pending_reviews(now):
-    waiting = Wish.objects.filter(
-        status=WishStatus.POSTED,
-        created_at__lte=now - timedelta(days=settings.WISH_REVIEW_REMIND_DAYS),
-    )
-    wishes = _claim_once(waiting, "review_reminded_at", now)
-    for wish in wishes:
+    def remind(wish):
         record(wish, WishEventKind.REMINDED, note=_("Waiting for review."))
         notify(
             people.cadres_of(wish.community),
             title=_("Micro-wish %(code)s still waiting for review") % {"code": wish.tracking_code},
             url=manage_url(wish),
         )
-    return len(wishes)
+
+    waiting = Wish.objects.filter(
+        status=WishStatus.POSTED,
+        created_at__lte=now - timedelta(days=settings.WISH_REVIEW_REMIND_DAYS),
+    )
+    return _once(waiting, "review_reminded_at", now, remind)
 
 
 def _flag_unclaimed(now):
-    stale = Wish.objects.filter(
-        status=WishStatus.APPROVED, approved_at__lte=now - timedelta(days=settings.WISH_STALE_DAYS)
-    )
-    wishes = _claim_once(stale, "stale_flagged_at", now)
-    for wish in wishes:
+    def flag(wish):
         notify(
             people.cadres_of(wish.community),
             title=_("Micro-wish %(code)s has had no claimer for %(days)d days")
             % {"code": wish.tracking_code, "days": settings.WISH_STALE_DAYS},
             url=manage_url(wish),
         )
-    return len(wishes)
+
+    stale = Wish.objects.filter(
+        status=WishStatus.APPROVED, open_since__lte=now - timedelta(days=settings.WISH_STALE_DAYS)
+    )
+    return _once(stale, "stale_flagged_at", now, flag)
 
 
 def _remind_expiring_claims(now):
-    expiring = Wish.objects.filter(
-        status=WishStatus.CLAIMED,
-        claim_due__lte=now + timedelta(days=settings.WISH_CLAIM_REMIND_DAYS),
-    )
-    wishes = _claim_once(expiring, "claim_reminded_at", now)
-    for wish in wishes:
+    def remind(wish):
         due = timezone.localtime(wish.claim_due).strftime("%Y-%m-%d")
         record(wish, WishEventKind.REMINDED, note=_("Fulfil by %(due)s.") % {"due": due})
         notify(
@@ -273,7 +284,14 @@ def _remind_expiring_claims(now):
             body=_("Otherwise the claim is released for someone else."),
             url=reverse("wish-detail", args=[wish.pk]),
         )
-    return len(wishes)
+
+    # A claim already run out is released instead: no reminder after the deadline.
+    expiring = Wish.objects.filter(
+        status=WishStatus.CLAIMED,
+        claim_due__gt=now,
+        claim_due__lte=now + timedelta(days=settings.WISH_CLAIM_REMIND_DAYS),
+    )
+    return _once(expiring, "claim_reminded_at", now, remind)
 
 
 def _release_expired_claims(now):
@@ -317,8 +335,9 @@ def _auto_confirm(now):
 
 
 def lit_this_year(wishes, now=None):
+    """Wishes lit (confirmed) in the current year, dated by their confirmation."""
     year = timezone.localtime(now or timezone.now()).year
-    return wishes.filter(status__in=LIT_STATUSES, fulfilled_at__year=year).count()
+    return wishes.filter(status__in=LIT_STATUSES, confirmed_at__year=year).count()
 
 
 def wishes_under(node):
@@ -361,29 +380,33 @@ def community_figures(wishes):
 
 def rankings(wishes, *, year, limit=10):
     """Who lit the most wishes in `year`: only wishes fulfilled and confirmed count, by when
-    they were fulfilled (a withdrawn claim counts for nobody). Names only as allowed."""
+    they were fulfilled (a withdrawn claim counts for nobody). A partner unit is one entry
+    whoever of its contacts claimed; a person is named only if they agreed every time."""
     lit = wishes.filter(status__in=LIT_STATUSES, fulfilled_at__year=year)
-    rows = list(
-        lit.values("claimer_id", "claimer_unit_id")
-        .annotate(
-            lit=Count("pk"),
-            first=Min("fulfilled_at"),
-            shown=Count("pk", filter=Q(show_claimer=True)),
+
+    def grouped(rows, key):
+        return list(
+            rows.values(key)
+            .annotate(
+                lit=Count("pk"),
+                first=Min("fulfilled_at"),
+                shown=Count("pk", filter=Q(show_claimer=True)),
+            )
+            .order_by("-lit", "first")[:limit]
         )
-        .order_by("-lit", "first")[:limit]
+
+    units = grouped(lit.filter(claimer_unit__isnull=False), "claimer_unit_id")
+    persons = grouped(lit.filter(claimer_unit__isnull=True), "claimer_id")
+    unit_names = dict(
+        PartnerUnit.objects.filter(pk__in=[r["claimer_unit_id"] for r in units]).values_list(
+            "pk", "name"
+        )
     )
-    people = {u.pk: u for u in User.objects.filter(pk__in=[r["claimer_id"] for r in rows])}
-    units = {
-        u.pk: u
-        for u in PartnerUnit.objects.filter(
-            pk__in=[r["claimer_unit_id"] for r in rows if r["claimer_unit_id"]]
-        )
-    }
-    for row in rows:
-        if row["claimer_unit_id"]:
-            row["name"] = units[row["claimer_unit_id"]].name
-        else:
-            person = people[row["claimer_id"]]
-            full = person.full_name or person.username
-            row["name"] = full if row["shown"] else mask_name(full)
-    return rows
+    people = {u.pk: u for u in User.objects.filter(pk__in=[r["claimer_id"] for r in persons])}
+    for row in units:
+        row["name"] = unit_names[row["claimer_unit_id"]]
+    for row in persons:
+        person = people[row["claimer_id"]]
+        full = person.full_name or person.username
+        row["name"] = full if row["shown"] == row["lit"] else mask_name(full)
+    return sorted(units + persons, key=lambda r: (-r["lit"], r["first"]))[:limit]

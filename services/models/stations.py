@@ -102,9 +102,13 @@ class StationQuerySet(ScopedQuerySet):
                 ~Exists(special_today)
                 & Exists(running(weekly.filter(weekday=today.weekday()), started_today=True))
             )
-            | Exists(running(special_yesterday.filter(closed=False), started_today=False))
             | (
-                ~Exists(special_yesterday)
+                ~Exists(special_today.filter(closed=True))  # a closed day closes its early hours
+                & Exists(running(special_yesterday.filter(closed=False), started_today=False))
+            )
+            | (
+                ~Exists(special_today.filter(closed=True))
+                & ~Exists(special_yesterday)
                 & Exists(running(weekly.filter(weekday=yesterday.weekday()), started_today=False))
             )
         )
@@ -192,12 +196,17 @@ class HoursFields(models.Model):
 
     def clean(self):
         super().clean()
-        if (
-            self.opens is not None
-            and self.closes is not None
-            and not self.closes_next_day
-            and self.closes <= self.opens
-        ):
+        if self.opens is None or self.closes is None:
+            return
+        if self.closes_next_day and self.closes > self.opens:
+            raise ValidationError(
+                {
+                    "closes_next_day": _(
+                        "These hours end the same day: untick “closes after midnight”."
+                    )
+                }
+            )
+        if not self.closes_next_day and self.closes <= self.opens:
             raise ValidationError(
                 {
                     "closes": _(
@@ -218,7 +227,8 @@ class OpeningHours(HoursFields):
         ordering = ["weekday", "opens"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes__gt=F("opens")) | Q(closes_next_day=True),
+                condition=Q(closes__gt=F("opens"), closes_next_day=False)
+                | Q(closes__lte=F("opens"), closes_next_day=True),
                 name="hours_close_after_open",
             ),
         ]

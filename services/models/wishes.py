@@ -155,6 +155,12 @@ class Wish(ResidentSubmission):
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     review_reminded_at = models.DateTimeField(null=True, blank=True)
+    open_since = models.DateTimeField(
+        _("on the wall unclaimed since"),
+        null=True,
+        blank=True,
+        help_text=_("Set on approval and whenever a claim is released."),
+    )
     stale_flagged_at = models.DateTimeField(
         _("flagged unclaimed"),
         null=True,

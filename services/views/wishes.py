@@ -267,12 +267,11 @@ def photo(request, pk, which):
     wish = get_object_or_404(Wish, pk=pk)
     field = {"posted": wish.photo, "fulfilled": wish.fulfilment_photo}.get(which)
     user = request.user
-    allowed = knows_code(request, wish.tracking_code) or (
-        user.is_authenticated
-        and (
-            wish.claimer_id == user.pk or Wish.objects.visible_to(user).filter(pk=wish.pk).exists()
-        )
+    staff = (
+        user.has_perm(Perm.VIEW_WISH) and Wish.objects.visible_to(user).filter(pk=wish.pk).exists()
     )
+    claimer = user.is_authenticated and wish.claimer_id == user.pk
+    allowed = knows_code(request, wish.tracking_code) or claimer or staff
     if not field or not allowed:
         raise Http404
     return private_file(field)

@@ -80,7 +80,8 @@ def test_the_street_figures_on_a_known_tree(figures_world):
     w = data["whistles"]
     assert w.received == 4  # three in A inside the period, one in B; not the earlier
     assert w.responded_on_time == 3  # B's was never answered
-    assert w.resolution_rate == 2 / 4
+    # The open one in A is not yet due to be resolved: it does not count against the rate.
+    assert (w.resolution_due, w.resolution_rate) == (3, 2 / 3)
     assert w.satisfaction_rate == 1 / 2
     assert w.overdue_now == 1  # B's, never accepted
     assert w.median_time_to_resolve == timedelta(hours=20)
@@ -99,7 +100,7 @@ def test_the_children_table_compares_the_communities(figures_world):
         a["node"] == figures_world.tree.community_a and b["node"] == figures_world.tree.community_b
     )
     assert (a["received"], a["overdue_now"], a["wishes_lit"], a["stations"]) == (3, 0, 1, 1)
-    assert a["resolution_rate"] == 2 / 3 and a["satisfaction_rate"] == 1 / 2
+    assert a["resolution_rate"] == 1 and a["satisfaction_rate"] == 1 / 2
     assert (b["received"], b["overdue_now"], b["stations"]) == (1, 1, 0)
     assert b["response_rate"] == 0 and b["satisfaction_rate"] is None
     assert [r["node"] for r in command_center.sort_table(table, "-overdue_now")][0] == b["node"]

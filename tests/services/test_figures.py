@@ -56,7 +56,10 @@ def test_figures_on_a_known_set(world):
     assert figures.rejected == 1
     assert figures.responded_on_time == 3  # a, c and the rejection
     assert figures.response_rate == 3 / 6
-    assert figures.resolution_rate == 2 / 5  # a and b; c was re-opened
+    # Of those accepted and due — a, b, c (re-opened) and the 20th's (past its 7 days); the
+    # 31st's resolution is not due until 7 April — a and b were resolved first time.
+    assert (figures.resolution_due, figures.resolution_rate) == (4, 2 / 4)
+    assert figures.response_due == 6
     assert figures.satisfaction_rate == 2 / 3
     assert figures.median_time_to_resolve == timedelta(hours=15)  # a 10 h, b 20 h; c re-opened
     # Open and past their deadline on 3 April: c (re-opened), the 20th, the 31st, 1 April's.

@@ -298,3 +298,28 @@ def test_station_page_query_count_does_not_grow(client, world, n, django_assert_
     station = Station.objects.get(code="G0")
     with django_assert_max_num_queries(10):
         assert client.get(reverse("station-page", args=[station.pk])).status_code == 200
+
+
+def test_a_closed_day_closes_the_previous_nights_early_hours(world):
+    make_station(world.tree.community_a, "NIGHT", hours=[(4, time(18), time(6))])  # Friday
+    friday = MONDAY + timedelta(days=4)
+    assert open_ids(friday + timedelta(days=1), 2) == {"NIGHT"}
+    OpeningException.objects.create(
+        station=Station.objects.get(code="NIGHT"),
+        date=friday + timedelta(days=1),
+        closed=True,
+        note="休息",
+    )
+    assert open_ids(friday + timedelta(days=1), 2) == set()
+
+
+def test_same_day_hours_marked_overnight_are_refused(world):
+    from django.core.exceptions import ValidationError
+
+    station = make_station(world.tree.community_a, "S1")
+    hours = OpeningHours(
+        station=station, weekday=0, opens=time(8), closes=time(20), closes_next_day=True
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        hours.full_clean()
+    assert "closes_next_day" in excinfo.value.message_dict

@@ -369,7 +369,9 @@ def grow(world, volunteer, n):
         wish = on_wall(world, text=f"第{i}个心愿：想要一本书")
         if i % 2:
             wish = wishes.claim_wish(wish=wish, actor=volunteer, show_name=bool(i % 3))
-            wishes.fulfil_wish(wish=wish, actor=volunteer, note="done")
+            wish = wishes.fulfil_wish(wish=wish, actor=volunteer, note="done")
+            if i % 4 == 1:  # some lit: the wall then runs its rankings and names
+                wishes.confirm_wish(wish=wish)
         post(world, text=f"待审核心愿{i}")
 
 
@@ -406,3 +408,67 @@ def test_the_approve_form_offers_only_places_the_cadre_holds(client_for, world):
     page = client_for(world.cadre_a).get(reverse("wish-manage-detail", args=[wish.pk]))
     approve = {name: form for name, _label, form in page.context["steps"]}["approve"]
     assert list(approve.fields["claim_within"].queryset) == [world.tree.community_a]
+
+
+def test_a_unit_ranks_once_and_names_need_consent_every_time(world, volunteer, neighbour):
+    unit = PartnerUnit.objects.create(name="区税务局第一党支部", node=world.tree.community_a)
+    unit.contacts.add(volunteer, neighbour)
+    for contact in (volunteer, neighbour):
+        wish = wishes.claim_wish(wish=on_wall(world), actor=contact, unit=unit)
+        wishes.confirm_wish(wish=wishes.fulfil_wish(wish=wish, actor=contact, note="done"))
+    for show in (True, False):
+        wish = wishes.claim_wish(wish=on_wall(world), actor=volunteer, show_name=show)
+        wish = wishes.confirm_wish(wish=wishes.fulfil_wish(wish=wish, actor=volunteer, note="x"))
+    rows = wishes.rankings(Wish.objects.all(), year=wish.fulfilled_at.year)
+    assert [(r["name"], r["lit"]) for r in rows] == [("区税务局第一党支部", 2), ("陈某", 2)]
+
+
+def test_a_wish_is_counted_in_the_year_it_was_confirmed(world, volunteer):
+    with time_machine.travel(
+        datetime(2025, 12, 31, 20, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        wish = wishes.claim_wish(wish=on_wall(world), actor=volunteer)
+        wish = wishes.fulfil_wish(wish=wish, actor=volunteer, note="done")
+    with time_machine.travel(datetime(2026, 1, 2, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        wishes.confirm_wish(wish=wish)
+        assert wishes.lit_this_year(Wish.objects.all()) == 1
+
+
+def test_a_late_scan_releases_without_a_reminder_after_the_deadline(world, volunteer):
+    with time_machine.travel(T0, tick=False):
+        wish = wishes.claim_wish(wish=on_wall(world), actor=volunteer)
+    with time_machine.travel(T0 + timedelta(days=15), tick=False):  # beat was down
+        result = wishes.scan()
+    assert result["claim_reminders"] == 0 and result["released"] == 1
+    wish.refresh_from_db()
+    assert wish.open_since == T0 + timedelta(days=15) and wish.stale_flagged_at is None
+    with time_machine.travel(T0 + timedelta(days=16), tick=False):
+        assert wishes.scan()["stale_flagged"] == 0  # its 14 days start again from the release
+
+
+def test_a_reminder_that_fails_is_retried_next_scan(world, monkeypatch):
+    with time_machine.travel(T0, tick=False):
+        first, second = post(world), post(world, text="第二个心愿：想要台灯")
+    calls = []
+
+    def flaky_notify(recipients, **kwargs):
+        calls.append(kwargs["title"])
+        if len(calls) == 1:
+            raise RuntimeError("the inbox is down")
+
+    monkeypatch.setattr(wishes, "notify", flaky_notify)
+    with time_machine.travel(T0 + timedelta(days=3), tick=False):
+        with pytest.raises(RuntimeError):
+            wishes.scan()
+        assert wishes.scan()["review_reminders"] == 2
+        assert wishes.scan()["review_reminders"] == 0
+    assert Wish.objects.filter(review_reminded_at__isnull=False).count() == 2
+    assert {first.pk, second.pk} == set(Wish.objects.values_list("pk", flat=True))
+
+
+def test_a_grid_worker_cannot_fetch_a_wish_photo(client, world):
+    client.post("/wishes/new/", {**form_data(world), "photo": [photo()]})
+    wish = Wish.objects.get()
+    worker = Client()
+    worker.force_login(world.worker_a)
+    assert worker.get(reverse("wish-photo", args=[wish.pk, "posted"])).status_code == 404
