@@ -212,6 +212,9 @@ PUBLIC_FORM_RATE_PER_IP = env("PUBLIC_FORM_RATE_PER_IP", "20/h")
 PUBLIC_FORM_RATE_PER_MOBILE = env("PUBLIC_FORM_RATE_PER_MOBILE", "5/h")
 PUBLIC_LOOKUP_RATE_PER_IP = env("PUBLIC_LOOKUP_RATE_PER_IP", "30/h")
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+# The address residents reach the portal at, printed in QR posters (e.g. https://hongge.example.cn);
+# empty: the address the cadre printing the poster is using.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "").rstrip("/")
 # How many trusted proxies (load balancers) stand in front: the client address is read from
 # X-Forwarded-For accordingly (services.public.client_ip); 0 means REMOTE_ADDR.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)

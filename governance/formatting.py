@@ -17,3 +17,17 @@ def duration(value):
     if days:
         return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
     return _("%(hours)d h") % {"hours": hours}
+
+
+def labelled(label, text):
+    """ "满意：谢谢" — a label and, if any, the words that go with it."""
+    return _("%(label)s: %(text)s") % {"label": label, "text": text} if text else str(label)
+
+
+def distance(metres):
+    """850 m, or 1.5 km from a kilometre on."""
+    if metres is None:
+        return "–"
+    if metres < 1000:
+        return _("%(metres)d m") % {"metres": round(metres)}
+    return _("%(km).1f km") % {"km": metres / 1000}

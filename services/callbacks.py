@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.formatting import labelled
 from governance.scope import in_scope
 from services.models import CallBack, EventKind
-from services.workflow import TransitionError, labelled, record
+from services.workflow import TransitionError, record
 
 CALL_AFTER = timedelta(days=1)
 

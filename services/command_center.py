@@ -61,13 +61,14 @@ def node_figures(node, period):
             .annotate(n=Count("pk"))
             .order_by("-n", "category__name")
         ),
-        "weekly": list(
+        "weekly": _every_week(
+            period,
             received.annotate(week=TruncWeek("created_at"))
             .values("week")
             .annotate(
                 received=Count("pk"), resolved=Count("pk", filter=Q(resolved_at__isnull=False))
             )
-            .order_by("week")
+            .order_by("week"),
         ),
         "worst_overdue": worst_overdue(whistles, period.end),
         "wishes_posted": wish_rows.filter(
@@ -78,6 +79,19 @@ def node_figures(node, period):
         ).count(),
         "wishes_lit_this_year": wishes.lit_this_year(wish_rows, now=period.end),
     }
+
+
+def _every_week(period, rows):
+    """The weekly rows with the empty weeks of the period filled in, so the chart and table
+    show a gap as a gap (the database returns only weeks that have whistles)."""
+    found = {timezone.localtime(row["week"]).date(): row for row in rows}
+    start = timezone.localtime(period.start).date()
+    monday = start - timedelta(days=start.weekday())
+    weeks = []
+    while monday <= timezone.localtime(period.end).date():
+        weeks.append(found.get(monday) or {"week": monday, "received": 0, "resolved": 0})
+        monday += timedelta(days=7)
+    return weeks
 
 
 def worst_overdue(whistles, now, limit=10):

@@ -20,7 +20,7 @@ def command_center_workbook(node, period, data, table, stream):
     sheet.append([_("Node"), node.place, node.code])
     sheet.append([_("Period"), f"{period.start:%Y-%m-%d}", f"{period.end:%Y-%m-%d}"])
     for label, value in [
-        (_("Party members"), head["party_members"]),
+        (_("Registered party members"), head["party_members"]),
         (_("Party-member households"), head["party_households"]),
         (_("Volunteers"), head["volunteers"]),
         (_("Service stations"), head["stations"]),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.forms import PortalForm
@@ -334,7 +335,9 @@ class ClaimWishForm(PortalForm):
         PartnerUnit.objects.none(), label=_("On behalf of"), required=False, empty_label=_("Myself")
     )
     show_name = forms.BooleanField(
-        label=_("Show my name on the wish wall once it is lit"), required=False
+        label=_("Show my name on the wish wall once it is lit"),
+        help_text=_("A partner unit is always named."),
+        required=False,
     )
 
     def __init__(self, *args, user=None, allow_self=True, **kwargs):
@@ -403,3 +406,9 @@ class ServiceLogForm(PortalForm):
         label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on and on > timezone.localdate():
+            raise forms.ValidationError(_("Services cannot be logged for a future date."))
+        return on

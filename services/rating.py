@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from governance import people
+from governance.formatting import labelled
 from governance.notifications import notify
 from services import callbacks, sla
 from services.models import Deadline, EventKind, Rating, Status, Whistle
-from services.workflow import TransitionError, labelled, record, staff_url, step
+from services.workflow import TransitionError, record, staff_url, step
 
 CLOSE_UNRATED_AFTER = timedelta(days=7)
 

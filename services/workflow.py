@@ -38,10 +38,5 @@ def record(obj, kind, *, actor=None, note="", public=False, note_public=False):
     )
 
 
-def labelled(label, text):
-    """ "满意：谢谢" — a label and, if any, the words that go with it."""
-    return _("%(label)s: %(text)s") % {"label": label, "text": text} if text else str(label)
-
-
 def staff_url(whistle):
     return reverse("whistle-detail", args=[whistle.pk])

@@ -5,3 +5,5 @@ from governance import formatting
 register = template.Library()
 register.filter("percent", formatting.percent)
 register.filter("duration", formatting.duration)
+register.filter("distance", formatting.distance)
+register.filter("labelled", formatting.labelled)

@@ -62,7 +62,7 @@ def page(request, node_id=None):
             "charts": {
                 "weekly": [
                     {
-                        "week": r["week"].date().isoformat(),
+                        "week": r["week"].isoformat()[:10],
                         "received": r["received"],
                         "resolved": r["resolved"],
                     }

@@ -3,6 +3,7 @@ from a phone, the service log, posters) and the 15-minute circle coverage."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
@@ -18,6 +19,7 @@ from governance.scope import scope_root
 from services import posters, stations
 from services.forms import ServiceLogForm, StationFinderForm
 from services.models import Amenity, ServiceLog, Station
+from services.views.steps import flash_form_errors
 
 # --- Public
 
@@ -135,9 +137,7 @@ def log_service(request, pk):
         stations.log_service(station=station, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Logged."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
     return redirect("station-manage", pk=pk)
 
 
@@ -145,7 +145,8 @@ def log_service(request, pk):
 @permission_required(Perm.VIEW_STATION, raise_exception=True)
 def poster(request, pk):
     station = get_object_or_404(_visible_stations(request.user), pk=pk)
-    pdf = posters.poster_pdf(station, request.build_absolute_uri("/").rstrip("/"))
+    base_url = settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
+    pdf = posters.poster_pdf(station, base_url)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="poster-{station.code}.pdf"'
     return response

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
+from governance.formatting import labelled
 from services.workflow import TransitionError
 
 
@@ -43,9 +44,7 @@ def run_step(request, steps, step_name, obj):
         return
     form = step.make_form(obj, request.user, request.POST, request.FILES) if step.form else None
     if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
         return
     try:
         step.function(
@@ -56,3 +55,11 @@ def run_step(request, steps, step_name, obj):
         messages.success(request, _("Done: %(step)s.") % {"step": step.label})
     except TransitionError as error:
         messages.error(request, error.message)
+
+
+def flash_form_errors(request, form):
+    """A form's errors as messages, each naming its field: the page redirects afterwards."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, labelled(label, error) if label else error)

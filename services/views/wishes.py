@@ -28,7 +28,7 @@ from services.forms import (
 from services.models import LIT_STATUSES, Wish, WishCategory, WishStatus
 from services.public import known_or_none, knows_code, lookup_view, normalise_code, submission_view
 from services.views.public import private_file
-from services.views.steps import Step, allowed_steps, run_step
+from services.views.steps import Step, allowed_steps, flash_form_errors, run_step
 from services.workflow import TransitionError
 
 # --- Public
@@ -238,9 +238,7 @@ def fulfil(request, pk):
     wish = get_object_or_404(Wish, pk=pk, claimer=request.user)
     form = FulfilWishForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
     else:
         try:
             wishes.fulfil_wish(wish=wish, actor=request.user, **form.cleaned_data)

@@ -110,7 +110,9 @@ def test_a_node_with_no_data(figures_world):
     grid_b = command_center.children_table(figures_world.tree.community_b, PERIOD)[0]
     empty = command_center.node_figures(figures_world.tree.buildings_b[1], PERIOD)
     assert empty["whistles"].received == 0 and empty["whistles"].response_rate is None
-    assert empty["weekly"] == [] and empty["worst_overdue"] == []
+    # Every week of the period is there, empty ones too: 25 May to 29 June.
+    assert [r["received"] for r in empty["weekly"]] == [0] * 6
+    assert empty["worst_overdue"] == []
     assert grid_b["received"] == 1
 
 
