@@ -168,6 +168,16 @@ def children_table(node, period):
     ]
 
 
+def placed_directly(node, period):
+    """Whistles placed on the node itself rather than under a child (e.g. an address in the
+    community with no building): the part of the node's figures no child row holds."""
+    here = Whistle.objects.filter(node=node)
+    return {
+        "received": here.filter(created_at__gte=period.start, created_at__lt=period.end).count(),
+        "overdue_now": here.overdue(period.end).count(),
+    }
+
+
 SORTABLE = (
     "received",
     "response_rate",

@@ -34,6 +34,20 @@ def _period(request):
     return command_center.Period.last(days)
 
 
+def _sort_links(current):
+    """For each sortable column: the sort a click asks for (descending first, then
+    ascending) and the arrow showing the current order."""
+    links = {}
+    for column in command_center.SORTABLE:
+        if current == f"-{column}":
+            links[column] = (column, "↓")
+        elif current == column:
+            links[column] = (f"-{column}", "↑")
+        else:
+            links[column] = (f"-{column}", "")
+    return links
+
+
 @login_required
 @permission_required(Perm.VIEW_COMMAND_CENTER, raise_exception=True)
 def page(request, node_id=None):
@@ -58,7 +72,8 @@ def page(request, node_id=None):
             "data": data,
             "table": table,
             "sort": request.GET.get("sort", ""),
-            "sortable": command_center.SORTABLE,
+            "sort_links": _sort_links(request.GET.get("sort", "")),
+            "direct": command_center.placed_directly(node, period),
             "charts": {
                 "weekly": [
                     {

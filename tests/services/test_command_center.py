@@ -165,5 +165,18 @@ def test_the_page_query_count_does_not_grow(client_for, world, n, django_assert_
         )
         world.submit(building=world.tree.buildings_b[i % 2], community=world.tree.community_b)
     client = client_for(world.street_cadre)
-    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(22):
+    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(24):
         assert client.get(reverse("command-center")).status_code == 200
+
+
+def test_whistles_on_the_node_itself_are_accounted_for(client_for, world):
+    with time_machine.travel(NOW - timedelta(days=1), tick=False):
+        world.submit(building=None, address="红旗路口")  # on the community itself
+        world.submit()  # in a building of grid A
+    with time_machine.travel(NOW, tick=False):
+        page = client_for(world.cadre_a).get(reverse("command-center"))
+    assert page.context["data"]["whistles"].received == 2
+    assert [r["received"] for r in page.context["table"]] == [1]
+    assert page.context["direct"]["received"] == 1
+    sort = page.context["sort_links"]["received"]
+    assert sort == ("-received", "")
