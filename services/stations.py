@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from governance.models import NodeKind, OrgNode
 from governance.scope import in_scope, subtree_q
-from services.models import ServiceLog, Station, StationAmenity, distance_m
+from services.models import ServiceLog, Station, StationAmenity, Weekday, distance_m
 
 CIRCLE_RADIUS_M = 1000  # a 15-minute walk, as the crow flies
 
@@ -24,9 +24,19 @@ def nearby(*, lat, lng, amenity=None, kind=None, open_now=False, now=None):
         stations = stations.filter(amenity_states__amenity=amenity, amenity_states__available=True)
     if kind is not None:
         stations = stations.filter(kind=kind)
+    now = now or timezone.now()
     if open_now:
-        stations = stations.open_at(now or timezone.now())
-    return stations.with_distance(lat, lng).order_by("distance", "pk")
+        stations = stations.open_at(now)
+    is_open = Exists(Station.objects.filter(pk=OuterRef("pk")).open_at(now))
+    return stations.with_distance(lat, lng).annotate(is_open=is_open).order_by("distance", "pk")
+
+
+def week_hours(station):
+    """Monday to Sunday, each with its opening hours or none (closed that day)."""
+    by_day = {}
+    for hours in station.hours.all():
+        by_day.setdefault(hours.weekday, []).append(hours)
+    return [(day, by_day.get(day.value, [])) for day in Weekday]
 
 
 def covered_buildings():

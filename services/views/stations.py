@@ -59,9 +59,9 @@ def station_page(request, pk):
         {
             "station": station,
             "open_now": Station.objects.filter(pk=pk).open_at(timezone.now()).exists(),
-            "hours": station.hours.all(),
+            "week": stations.week_hours(station),
             "exceptions": station.exceptions.filter(
-                date__gte=today, date__lte=today + timedelta(days=30)
+                date__gte=today, date__lte=today + timedelta(days=120)
             ),
             "amenities": station.amenity_states.select_related("amenity").order_by(
                 "amenity__ordering"

@@ -323,3 +323,16 @@ def test_same_day_hours_marked_overnight_are_refused(world):
     with pytest.raises(ValidationError) as excinfo:
         hours.full_clean()
     assert "closes_next_day" in excinfo.value.message_dict
+
+
+def test_the_station_page_shows_the_whole_week_and_the_finder_the_state(client, world):
+    station = make_station(
+        world.tree.community_a, "S1", hours=[(d, time(8, 30), time(17, 30)) for d in range(6)]
+    )
+    with at(MONDAY, 10):
+        page = client.get(reverse("station-page", args=[station.pk]))
+        found = client.get("/stations/", {"lat": CENTRE[0], "lng": CENTRE[1]})
+    week = page.context["week"]
+    assert len(week) == 7 and week[6][1] == []  # Sunday: closed
+    assert "休息" in page.content.decode()
+    assert found.context["stations"][0].is_open is True
