@@ -24,4 +24,5 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("", include("governance.urls")),
     path("", include("services.urls")),
+    path("", include("grids.urls")),
 ]

@@ -38,6 +38,13 @@ class Perm:
 
 
 _MANAGE_TREE = {Perm.VIEW_TREE, Perm.ADD_NODE, Perm.CHANGE_NODE, Perm.DELETE_NODE}
+# The grid registers: community cadres keep them; street cadres and grid workers read them.
+_GRID_REGISTERS = {
+    f"grids.{action}_{model}"
+    for action in ("view", "add", "change", "delete")
+    for model in ("gridprofile", "workerassignment", "buildingprofile", "household", "resident")
+}
+_READ_GRID_REGISTERS = {p for p in _GRID_REGISTERS if ".view_" in p} | {"grids.view_residenttag"}
 _STATION_WORK = {Perm.VIEW_STATION, Perm.LOG_STATION_SERVICE, Perm.VIEW_COMMAND_CENTER}
 # A station's hours, holidays and amenities are edited on its admin page (inlines).
 _STATION_DETAILS = {
@@ -66,7 +73,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STREET_CADRE: frozenset(
         _MANAGE_TREE
         | _CADRE_WORK
+        | _READ_GRID_REGISTERS
         | {
+            "grids.add_gridprofile",
+            "grids.change_gridprofile",
+            "grids.add_workerassignment",
+            "grids.change_workerassignment",
+            "grids.delete_workerassignment",
             Perm.VIEW_USER,
             Perm.ADD_USER,
             Perm.CHANGE_USER,
@@ -74,16 +87,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CHANGE_DEPARTMENT,
         }
     ),
-    Role.COMMUNITY_CADRE: frozenset(_MANAGE_TREE | _CADRE_WORK | {Perm.VIEW_USER}),
+    Role.COMMUNITY_CADRE: frozenset(
+        _MANAGE_TREE | _CADRE_WORK | _GRID_REGISTERS | _READ_GRID_REGISTERS | {Perm.VIEW_USER}
+    ),
     Role.GRID_WORKER: frozenset(
-        {Perm.VIEW_TREE, Perm.VIEW_WHISTLE, Perm.HANDLE_WHISTLE, Perm.VIEW_CALLBACK, *_STATION_WORK}
+        {
+            Perm.VIEW_TREE,
+            Perm.VIEW_WHISTLE,
+            Perm.HANDLE_WHISTLE,
+            Perm.VIEW_CALLBACK,
+            *_STATION_WORK,
+            *_READ_GRID_REGISTERS,
+        }
     ),
     Role.DEPARTMENT_HANDLER: frozenset({Perm.VIEW_WHISTLE, Perm.HANDLE_WHISTLE}),
     Role.VOLUNTEER: frozenset(),
 }
-
-# Roles that work in the admin (the others use the mobile pages).
-ADMIN_ROLES = frozenset({Role.STREET_CADRE, Role.COMMUNITY_CADRE})
 
 
 class RoleBackend(ModelBackend):

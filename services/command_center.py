@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from governance.models import NodeKind, OrgNode, Role, User
 from governance.scope import subtree_q
+from grids.models import Household
 from services import figures, wishes
 from services.models import (
     AWAITING_DISPATCH,
@@ -42,8 +43,14 @@ def headcounts(node):
         volunteers=Count("pk", filter=Q(role=Role.VOLUNTEER)),
     )
     party_households = OrgNode.objects.filter(subtree_q(node), kind=NodeKind.HOUSEHOLD).count()
+    households = Household.objects.filter(subtree_q(node, "building")).count()
     stations = Station.objects.filter(in_subtree, active=True).count()
-    return {**people, "party_households": party_households, "stations": stations}
+    return {
+        **people,
+        "party_households": party_households,
+        "households": households,
+        "stations": stations,
+    }
 
 
 def node_figures(node, period):

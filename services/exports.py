@@ -22,6 +22,7 @@ def command_center_workbook(node, period, data, table, stream):
     for label, value in [
         (_("Registered party members"), head["party_members"]),
         (_("Party-member households"), head["party_households"]),
+        (_("Households"), head["households"]),
         (_("Volunteers"), head["volunteers"]),
         (_("Service stations"), head["stations"]),
         (_("Received"), w.received),

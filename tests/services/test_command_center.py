@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from grids.models import Household
 from services import command_center, dispatch, rating, wishes
 from services.models import Rating, Station, StationKind, WishCategory, WishFor
 from tests.factories import UserFactory
@@ -63,6 +64,7 @@ def figures_world(world):
         )
         wish = wishes.claim_wish(wish=wish, actor=volunteer)
         wishes.confirm_wish(wish=wishes.fulfil_wish(wish=wish, actor=volunteer, note="done"))
+    Household.objects.create(building=tree.buildings_a[0], unit="1", room="101")
     Station.objects.create(
         code="S1",
         name="驿站",
@@ -87,6 +89,7 @@ def test_the_street_figures_on_a_known_tree(figures_world):
     assert w.median_time_to_resolve == timedelta(hours=20)
     assert data["wishes_posted"] == 1 and data["wishes_lit"] == 1
     head = data["headcounts"]
+    assert head["households"] == 1  # registered in building A1
     assert head["stations"] == 1 and head["volunteers"] == 1 and head["party_members"] == 1
     assert {r["category__name"]: r["n"] for r in data["by_category"]} == {"乱停车、占道": 4}
     assert sum(r["received"] for r in data["weekly"]) == 4

@@ -1,0 +1,124 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from governance.admin_scope import ScopedAdminMixin
+from governance.models import Role, User
+from governance.scope import restrict
+from grids.assignments import assignment_error
+from grids.models import (
+    BuildingProfile,
+    GridProfile,
+    Household,
+    Resident,
+    ResidentTag,
+    WorkerAssignment,
+)
+from grids.privacy import sees_resident_contact, shown_mobile, shown_name
+
+
+@admin.register(GridProfile)
+class GridProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    node_path = "grid"
+    list_display = ["grid", "grid_type", "area_km2"]
+    list_filter = ["grid_type"]
+    list_select_related = ["grid"]
+
+
+class WorkerAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = WorkerAssignment
+        fields = ["grid", "worker", "kind"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("grid") and data.get("worker") and data.get("kind"):
+            error = assignment_error(
+                grid=data["grid"],
+                worker=data["worker"],
+                kind=data["kind"],
+                exclude_pk=self.instance.pk,
+            )
+            if error:
+                raise forms.ValidationError(error)
+        return data
+
+
+@admin.register(WorkerAssignment)
+class WorkerAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    node_path = "grid"
+    form = WorkerAssignmentForm
+    list_display = ["grid", "worker", "kind"]
+    list_filter = ["kind"]
+    list_select_related = ["grid", "worker"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "worker":
+            kwargs["queryset"] = restrict(
+                User.objects.filter(role=Role.GRID_WORKER), request.user, "node"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(BuildingProfile)
+class BuildingProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    node_path = "building"
+    list_display = ["building", "address", "units", "floors"]
+    list_select_related = ["building"]
+    raw_id_fields = ["head"]
+
+
+class ResidentInline(admin.TabularInline):
+    model = Resident
+    fields = ["name", "mobile", "birth_year", "tags", "unit_head"]
+    extra = 0
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    node_path = "building"
+    list_display = ["building", "unit", "room", "size"]
+    list_select_related = ["building"]
+    search_fields = ["room", "building__name", "building__place_name"]
+    inlines = [ResidentInline]
+
+    def get_inlines(self, request, obj):
+        # Full names and numbers only for those who need them (the grid and community).
+        if obj is not None and not sees_resident_contact(request.user, obj.building):
+            return []
+        return super().get_inlines(request, obj)
+
+
+@admin.register(Resident)
+class ResidentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Street cadres see the register masked and cannot open a resident; the grid and the
+    community, who need to call people, see them in full."""
+
+    node_path = "household__building"
+    list_select_related = ["household__building"]
+    list_filter = ["tags"]
+
+    def get_list_display(self, request):
+        def name(resident):
+            return shown_name(request.user, resident, resident.household.building)
+
+        def mobile(resident):
+            return shown_mobile(request.user, resident, resident.household.building)
+
+        name.short_description, mobile.short_description = _("name"), _("mobile")
+        return [name, "household", mobile, "birth_year"]
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None or sees_resident_contact(request.user, obj.household.building)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or sees_resident_contact(request.user, obj.household.building)
+        )
+
+
+@admin.register(ResidentTag)
+class ResidentTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "vulnerable"]

@@ -1,0 +1,3 @@
+"""The Excel import and export of the grid registers (filled by the import work)."""
+
+urlpatterns = []
