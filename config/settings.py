@@ -187,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60,
     },
     "scan-wishes": {"task": "services.tasks.scan_wishes", "schedule": 10 * 60},
+    "scan-care-ledger": {"task": "grids.tasks.scan_care_ledger", "schedule": 30 * 60},
     # Routing left over by a broker outage, SLA reminders, escalation, auto-close, call-backs.
     "scan-whistles": {
         "task": "services.tasks.scan_whistles",

@@ -2,11 +2,15 @@
 building profiles, and households with residents in the demo grid (HX-01-01)."""
 
 import random
+from datetime import timedelta
+
+from django.utils import timezone
 
 from governance.demo import GIVEN, SURNAMES
 from governance.models import NodeKind, OrgNode, User
 from grids.models import (
     BuildingProfile,
+    CareRecord,
     GridProfile,
     GridType,
     Household,
@@ -76,4 +80,23 @@ def seed(*, scale=False):
                         resident.tags.add(tags[rng.choice(["独居老人", "残疾人", "低保户"])])
                     if household.party_household_id:
                         resident.tags.add(tags["党员"])
-    return {"grid profiles": len(grids), "households": households}
+    care = 0
+    if worker is not None:
+        now = timezone.now()
+        for days, resident in zip(
+            (-2, 1, 5),
+            Resident.objects.filter(
+                household__building__parent=worker.node, tags__vulnerable=True
+            ).order_by("pk"),
+            strict=False,
+        ):
+            CareRecord.objects.create(
+                resident=resident,
+                needs="行动不便，需要定期上门看望、代购药品",
+                plan="网格员每周上门一次，每月联系家属一次；有情况及时转社区",
+                helper=worker,
+                visit_every_days=7,
+                next_visit_due=now + timedelta(days=days),
+            )
+            care += 1
+    return {"grid profiles": len(grids), "households": households, "care records": care}

@@ -1,3 +1,11 @@
-"""The Excel import and export of the grid registers (filled by the import work)."""
+"""The Excel import and export of the grid registers, mounted at /grids/import/."""
 
-urlpatterns = []
+from django.urls import path
+
+from grids.views import imports
+
+urlpatterns = [
+    path("", imports.import_page, name="grids-import"),
+    path("template.xlsx", imports.import_template, name="grids-import-template"),
+    path("export.xlsx", imports.export, name="grids-export"),
+]

@@ -5,6 +5,7 @@ building's node (a street has tens of thousands)."""
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import NodeKind, OrgNode, User, mainland_mobile
@@ -226,6 +227,8 @@ class Resident(models.Model):
     )
     tags = models.ManyToManyField(ResidentTag, verbose_name=_("tags"), blank=True)
     unit_head = models.BooleanField(_("unit head (单元长)"), default=False)
+    # Pinyin initials of the name (张建国 → zjg), for the grid worker's phone search.
+    name_initials = models.CharField(max_length=50, blank=True, db_index=True, editable=False)
 
     objects = ResidentQuerySet.as_manager()
 
@@ -236,3 +239,98 @@ class Resident(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A derived search key, kept in step with the name on every save.
+        self.name_initials = name_initials(self.name)
+        if kwargs.get("update_fields") and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_initials"}
+        super().save(*args, **kwargs)
+
+
+def name_initials(name):
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER)).lower()[:50]
+
+
+class CareRecordQuerySet(ScopedQuerySet):
+    node_path = "resident__household__building"
+
+
+class CareRecord(models.Model):
+    """困难群众台账, 一人一策: a vulnerable resident's needs, the plan, the responsible helper
+    and how often they are visited."""
+
+    resident = models.OneToOneField(
+        Resident, verbose_name=_("resident"), on_delete=models.CASCADE, related_name="care_record"
+    )
+    needs = models.TextField(_("needs"))
+    plan = models.TextField(_("plan (一人一策)"))
+    helper = models.ForeignKey(
+        User,
+        verbose_name=_("responsible helper"),
+        on_delete=models.PROTECT,
+        related_name="care_records",
+    )
+    visit_every_days = models.PositiveSmallIntegerField(
+        _("visit every (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    last_visit_at = models.DateTimeField(_("last visited"), null=True, blank=True)
+    next_visit_due = models.DateTimeField(_("next visit due"), db_index=True)
+    # The due time already reminded / flagged overdue: each happens once per due time.
+    reminded_for = models.DateTimeField(null=True, blank=True)
+    flagged_for = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = CareRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("care record")
+        verbose_name_plural = _("care ledger")
+
+    def __str__(self):
+        return str(self.resident)
+
+
+class VisitQuerySet(ScopedQuerySet):
+    node_path = "household__building"
+
+
+def visit_photo_path(visit, filename):
+    from services.public import random_token
+
+    return f"visits/{random_token(24)}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
+class Visit(models.Model):
+    """走访: a grid worker at a household's door."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="visits"
+    )
+    worker = models.ForeignKey(
+        User, verbose_name=_("visited by"), on_delete=models.PROTECT, related_name="visits"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    seen = models.TextField(_("what was seen"))
+    needs = models.TextField(_("needs"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to=visit_photo_path, blank=True)
+    whistle = models.ForeignKey(
+        "services.Whistle",
+        verbose_name=_("whistle raised"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.household} {self.at:%Y-%m-%d}"

@@ -19,6 +19,7 @@ from governance.masking import mask_mobile, mask_name
 from governance.models import NodeKind, OrgNode
 from governance.permissions import Perm
 from governance.scope import subtree_q
+from grids.models import CareRecord
 from services import callbacks, dispatch, figures, policies
 from services.forms import (
     CallBackForm,
@@ -268,6 +269,12 @@ def my_tasks(request):
         request,
         "services/my_tasks.html",
         {
+            "care_visits": (
+                CareRecord.objects.visible_to(request.user)
+                .filter(active=True, next_visit_due__lte=now + timedelta(days=1))
+                .select_related("resident__household__building")
+                .order_by("next_visit_due")[:30]
+            ),
             "wishes_waiting": (
                 Wish.objects.visible_to(request.user).filter(status=WishStatus.POSTED).count()
                 if request.user.has_perm(Perm.MODERATE_WISH)

@@ -1,0 +1,129 @@
+"""The grid worker's phone pages: household search, the household card with its residents,
+care records and visits, the visit form, and the contact card PDF."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from grids import care
+from grids.cards import contact_card_pdf
+from grids.forms import VisitForm
+from grids.models import CareRecord, Household, Resident
+from grids.privacy import sees_resident_contact, shown_mobile, shown_name
+
+VIEW_HOUSEHOLD = "grids.view_household"
+
+
+def _residents_shown(user, household):
+    return [
+        {
+            "resident": r,
+            "name": shown_name(user, r, household.building),
+            "mobile": shown_mobile(user, r, household.building),
+        }
+        for r in household.residents.all()
+    ]
+
+
+@login_required
+@permission_required(VIEW_HOUSEHOLD, raise_exception=True)
+def household_search(request):
+    """By building, room, resident name or the name's pinyin initials (zjg for 张建国)."""
+    query = request.GET.get("q", "").strip()[:30]
+    results = []
+    if query:
+        matches = (
+            Household.objects.visible_to(request.user)
+            .filter(
+                Q(building__place_name__icontains=query)
+                | Q(building__name__icontains=query)
+                | Q(room=query)
+                | Q(residents__name__icontains=query)
+                | Q(residents__name_initials__startswith=query.lower())
+            )
+            .distinct()
+            .select_related("building")
+            .prefetch_related("residents")
+            .order_by("building__lft", "unit", "room")
+        )
+        results = [
+            {"household": h, "residents": _residents_shown(request.user, h)} for h in matches[:30]
+        ]
+    return render(request, "grids/household_search.html", {"query": query, "results": results})
+
+
+@login_required
+@permission_required(VIEW_HOUSEHOLD, raise_exception=True)
+def household(request, pk):
+    home = get_object_or_404(
+        Household.objects.visible_to(request.user)
+        .select_related("building")
+        .prefetch_related(
+            Prefetch("residents", queryset=Resident.objects.prefetch_related("tags"))
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "grids/household.html",
+        {
+            "household": home,
+            "residents": _residents_shown(request.user, home),
+            "care_records": CareRecord.objects.filter(
+                resident__household=home, active=True
+            ).select_related("resident", "helper"),
+            "visits": home.visits.select_related("worker", "whistle")[:10],
+            "contact": sees_resident_contact(request.user, home.building),
+        },
+    )
+
+
+@login_required
+@permission_required(VIEW_HOUSEHOLD, raise_exception=True)
+def visit(request, pk):
+    home = get_object_or_404(
+        Household.objects.visible_to(request.user).select_related("building__parent__parent"), pk=pk
+    )
+    form = VisitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        recorded = care.record_visit(
+            household=home,
+            worker=request.user,
+            seen=data["seen"],
+            needs=data["needs"],
+            photo=data["photo"],
+            problem_category=data["problem_category"],
+            problem=data["problem"],
+        )
+        messages.success(
+            request,
+            _("Visit recorded.")
+            if recorded.whistle is None
+            else _("Visit recorded; whistle %(code)s sent to the community.")
+            % {"code": recorded.whistle.tracking_code},
+        )
+        return redirect("grids-household", pk=home.pk)
+    return render(
+        request,
+        "grids/visit_form.html",
+        {"household": home, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required(VIEW_HOUSEHOLD, raise_exception=True)
+def contact_card(request, pk):
+    record = get_object_or_404(
+        CareRecord.objects.visible_to(request.user).select_related(
+            "resident__household__building__parent__parent", "helper"
+        ),
+        pk=pk,
+    )
+    response = HttpResponse(contact_card_pdf(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contact-card-{record.pk}.pdf"'
+    return response
