@@ -15,12 +15,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from governance.forms import PortalForm
+from governance.permissions import Perm
 from governance.scope import scope_root, sees_everything
 from grids import exporting, importing
 
-# Not (yet) in governance.permissions.Perm, which this work may not edit.
-ADD_HOUSEHOLD = "grids.add_household"
-VIEW_RESIDENT = "grids.view_resident"
 SESSION_KEY = "grids-import"  # the previewed rows, waiting for the confirm
 ERRORS_SHOWN = 500
 
@@ -36,7 +34,7 @@ class ImportForm(PortalForm):
 
 
 @login_required
-@permission_required(ADD_HOUSEHOLD, raise_exception=True)
+@permission_required(Perm.ADD_HOUSEHOLD, raise_exception=True)
 def import_page(request):
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request)
@@ -102,7 +100,7 @@ def _xlsx_response(name):
 
 
 @login_required
-@permission_required(ADD_HOUSEHOLD, raise_exception=True)
+@permission_required(Perm.ADD_HOUSEHOLD, raise_exception=True)
 @require_GET
 def import_template(request):
     response = _xlsx_response("registers-template.xlsx")
@@ -111,7 +109,7 @@ def import_template(request):
 
 
 @login_required
-@permission_required(VIEW_RESIDENT, raise_exception=True)
+@permission_required(Perm.VIEW_RESIDENT, raise_exception=True)
 @require_GET
 def export(request):
     root = scope_root(request.user)

@@ -8,13 +8,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from governance.permissions import Perm
 from grids import care
 from grids.cards import contact_card_pdf
 from grids.forms import VisitForm
 from grids.models import CareRecord, Household, Resident
 from grids.privacy import sees_resident_contact, shown_mobile, shown_name
-
-VIEW_HOUSEHOLD = "grids.view_household"
 
 
 def _residents_shown(user, household):
@@ -29,7 +28,7 @@ def _residents_shown(user, household):
 
 
 @login_required
-@permission_required(VIEW_HOUSEHOLD, raise_exception=True)
+@permission_required(Perm.VIEW_HOUSEHOLD, raise_exception=True)
 def household_search(request):
     """By building, room, resident name or the name's pinyin initials (zjg for 张建国)."""
     query = request.GET.get("q", "").strip()[:30]
@@ -56,7 +55,7 @@ def household_search(request):
 
 
 @login_required
-@permission_required(VIEW_HOUSEHOLD, raise_exception=True)
+@permission_required(Perm.VIEW_HOUSEHOLD, raise_exception=True)
 def household(request, pk):
     home = get_object_or_404(
         Household.objects.visible_to(request.user)
@@ -82,7 +81,7 @@ def household(request, pk):
 
 
 @login_required
-@permission_required(VIEW_HOUSEHOLD, raise_exception=True)
+@permission_required(Perm.VIEW_HOUSEHOLD, raise_exception=True)
 def visit(request, pk):
     home = get_object_or_404(
         Household.objects.visible_to(request.user).select_related("building__parent__parent"), pk=pk
@@ -116,7 +115,7 @@ def visit(request, pk):
 
 
 @login_required
-@permission_required(VIEW_HOUSEHOLD, raise_exception=True)
+@permission_required(Perm.VIEW_HOUSEHOLD, raise_exception=True)
 def contact_card(request, pk):
     record = get_object_or_404(
         CareRecord.objects.visible_to(request.user).select_related(
