@@ -45,9 +45,19 @@ _MANAGE_TREE = {Perm.VIEW_TREE, Perm.ADD_NODE, Perm.CHANGE_NODE, Perm.DELETE_NOD
 _GRID_REGISTERS = {
     f"grids.{action}_{model}"
     for action in ("view", "add", "change", "delete")
-    for model in ("gridprofile", "workerassignment", "buildingprofile", "household", "resident")
+    for model in (
+        "gridprofile",
+        "workerassignment",
+        "buildingprofile",
+        "household",
+        "resident",
+        "carerecord",
+    )
 }
-_READ_GRID_REGISTERS = {p for p in _GRID_REGISTERS if ".view_" in p} | {"grids.view_residenttag"}
+_READ_GRID_REGISTERS = {p for p in _GRID_REGISTERS if ".view_" in p} | {
+    "grids.view_residenttag",
+    "grids.view_visit",
+}
 _STATION_WORK = {Perm.VIEW_STATION, Perm.LOG_STATION_SERVICE, Perm.VIEW_COMMAND_CENTER}
 # A station's hours, holidays and amenities are edited on its admin page (inlines).
 _STATION_DETAILS = {

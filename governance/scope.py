@@ -6,7 +6,7 @@ index. Admin, pages, API and exports all go through here.
 from django.db import models
 from django.db.models import Q
 
-from governance.roles import TREE_ROLES
+from governance.roles import TREE_ROLES, Role
 
 
 def subtree_q(node, node_path=""):
@@ -29,6 +29,23 @@ def scope_root(user):
     return user.node
 
 
+def scope_roots(user):
+    """Every node whose subtree the user sees: their own node and, for grid workers, each grid
+    they are assigned to (a professional worker covers several grids). Cached on the user."""
+    root = scope_root(user)
+    if root is None:
+        return []
+    if user.role != Role.GRID_WORKER:
+        return [root]
+    if not hasattr(user, "_scope_roots"):
+        from governance.models import OrgNode
+
+        # Through the assignments' reverse name so the foundation need not import grids.
+        assigned = OrgNode.objects.filter(worker_assignments__worker=user).exclude(pk=root.pk)
+        user._scope_roots = [root, *assigned]
+    return user._scope_roots
+
+
 def sees_everything(user):
     return user.is_authenticated and user.is_active and user.is_superuser
 
@@ -37,10 +54,12 @@ def visible_q(user, node_path=""):
     """A Q for the rows this user may see, or None when they may see nothing."""
     if sees_everything(user):
         return Q()
-    root = scope_root(user)
-    if root is None or not user.is_active:
+    roots = scope_roots(user)
+    if not roots or not user.is_active:
         return None
-    return subtree_q(root, node_path)
+    if len(roots) == 1:
+        return subtree_q(roots[0], node_path)
+    return _or(subtree_q(root, node_path) for root in roots)
 
 
 def restrict(queryset, user, node_path="node"):
@@ -49,17 +68,15 @@ def restrict(queryset, user, node_path="node"):
 
 
 def in_scope(user, node):
-    """Whether the node lies in the user's subtree (no query: compares tree numbers)."""
+    """Whether the node lies in the user's subtree (compares tree numbers; no query after the
+    user's scope roots are known)."""
     if node is None:
         return False
     if sees_everything(user):
         return True
-    root = scope_root(user)
-    return (
-        root is not None
-        and user.is_active
-        and root.tree_id == node.tree_id
-        and root.lft <= node.lft <= root.rght
+    return user.is_active and any(
+        root.tree_id == node.tree_id and root.lft <= node.lft <= root.rght
+        for root in scope_roots(user)
     )
 
 

@@ -1,17 +1,21 @@
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.admin_scope import ScopedAdminMixin
+from governance.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from governance.models import Role, User
 from governance.scope import restrict
 from grids.assignments import assignment_error
+from grids.care import save_care_record
 from grids.models import (
     BuildingProfile,
+    CareRecord,
     GridProfile,
     Household,
     Resident,
     ResidentTag,
+    Visit,
     WorkerAssignment,
 )
 from grids.privacy import sees_resident_contact, shown_mobile, shown_name
@@ -89,8 +93,22 @@ class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().get_inlines(request, obj)
 
 
+class ContactOnlyAdminMixin:
+    """A person's page opens only for those who see their name and number in full; the
+    list is shown to the rest masked. `node_path` leads to the resident's building."""
+
+    def _sees_contact(self, request, obj):
+        return obj is None or sees_resident_contact(request.user, self.node_of(obj))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._sees_contact(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._sees_contact(request, obj)
+
+
 @admin.register(Resident)
-class ResidentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ResidentAdmin(ContactOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Street cadres see the register masked and cannot open a resident; the grid and the
     community, who need to call people, see them in full."""
 
@@ -108,17 +126,74 @@ class ResidentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         name.short_description, mobile.short_description = _("name"), _("mobile")
         return [name, "household", mobile, "birth_year"]
 
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and (
-            obj is None or sees_resident_contact(request.user, obj.household.building)
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or sees_resident_contact(request.user, obj.household.building)
-        )
-
 
 @admin.register(ResidentTag)
 class ResidentTagAdmin(admin.ModelAdmin):
     list_display = ["name", "vulnerable"]
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("visits")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("On time"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.filter(active=True, next_visit_due__lt=now)
+        if self.value() == "no":
+            return queryset.filter(next_visit_due__gte=now)
+        return queryset
+
+
+@admin.register(CareRecord)
+class CareRecordAdmin(ContactOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The care ledger: the community keeps it; the street reads it masked."""
+
+    node_path = "resident__household__building"
+    list_filter = ["active", OverdueFilter]
+    list_select_related = ["resident__household__building", "helper"]
+    ordering = ["next_visit_due"]
+    fields = [
+        "resident",
+        "needs",
+        "plan",
+        "helper",
+        "visit_every_days",
+        "active",
+        "last_visit_at",
+        "next_visit_due",
+    ]
+    readonly_fields = ["last_visit_at", "next_visit_due"]
+    raw_id_fields = ["resident"]
+
+    def get_list_display(self, request):
+        def resident(record):
+            return shown_name(request.user, record.resident, self.node_of(record))
+
+        resident.short_description = _("resident")
+        return [resident, "helper", "visit_every_days", "next_visit_due", "active"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "resident":
+            kwargs["queryset"] = Resident.objects.visible_to(request.user)
+        elif db_field.name == "helper":
+            kwargs["queryset"] = restrict(User.objects.filter(is_active=True), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        save_care_record(
+            obj, actor=request.user, interval_changed="visit_every_days" in form.changed_data
+        )
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Visits are recorded on the grid worker's phone; the admin lists them."""
+
+    node_path = "household__building"
+    list_display = ["household", "at", "worker", "whistle"]
+    list_select_related = ["household__building", "worker", "whistle"]
+    date_hierarchy = "at"

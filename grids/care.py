@@ -20,17 +20,25 @@ REMIND_AHEAD = timedelta(days=1)
 
 
 def open_care_record(*, resident, needs, plan, helper, visit_every_days, actor):
-    building = resident.household.building
-    if not in_scope(actor, building):
-        raise PermissionDenied(_("This resident is not in your area."))
-    return CareRecord.objects.create(
+    record = CareRecord(
         resident=resident,
         needs=needs,
         plan=plan,
         helper=helper,
         visit_every_days=visit_every_days,
-        next_visit_due=timezone.now() + timedelta(days=visit_every_days),
     )
+    save_care_record(record, actor=actor)
+    return record
+
+
+def save_care_record(record, *, actor, interval_changed=True):
+    """Open or edit a record; a new visit interval counts from the last visit (or now)."""
+    if not in_scope(actor, record.resident.household.building):
+        raise PermissionDenied(_("This resident is not in your area."))
+    if record.pk is None or interval_changed:
+        start = record.last_visit_at or timezone.now()
+        record.next_visit_due = start + timedelta(days=record.visit_every_days)
+    record.save()
 
 
 def record_visit(

@@ -131,3 +131,41 @@ def test_household_pages_query_counts_do_not_grow(
         assert client.get(reverse("grids-household-search"), {"q": "z"}).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("grids-household", args=[household.pk])).status_code == 200
+
+
+def _care_form(resident, helper, days):
+    return {
+        "resident": resident.pk,
+        "needs": "独居, 行动不便",
+        "plan": "每周上门一次",
+        "helper": helper.pk,
+        "visit_every_days": days,
+        "active": "on",
+    }
+
+
+def test_the_community_keeps_the_care_ledger_in_the_admin(
+    client_for, homes, worker_a, cadre_a, cadre_b, street_cadre
+):
+    mine, theirs = (h.residents.get() for h in homes)
+    client = client_for(cadre_a)
+    add = reverse("admin:grids_carerecord_add")
+    with time_machine.travel(T0, tick=False):
+        response = client.post(add, _care_form(theirs, worker_a, 7))
+        assert response.status_code == 200 and not CareRecord.objects.exists()  # out of scope
+        assert client.post(add, _care_form(mine, worker_a, 7)).status_code == 302
+    record = CareRecord.objects.get()
+    assert record.next_visit_due == T0 + timedelta(days=7)
+
+    change = reverse("admin:grids_carerecord_change", args=[record.pk])
+    with time_machine.travel(T0 + timedelta(days=2), tick=False):
+        assert client.post(change, _care_form(mine, worker_a, 3)).status_code == 302
+    record.refresh_from_db()
+    assert record.next_visit_due == T0 + timedelta(days=5)
+
+    assert client_for(cadre_b).get(change).status_code in (302, 403, 404)
+    listing = reverse("admin:grids_carerecord_changelist")
+    assert not client_for(cadre_b).get(listing).context["cl"].result_list
+    street = client_for(street_cadre).get(listing).content.decode()
+    assert "张某" in street and "张建国" not in street
+    assert client_for(street_cadre).get(change).status_code == 403

@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from governance.models import Role
 from grids.assignments import assign_worker
-from grids.models import Household, Resident, WorkerAssignment, WorkerKind
+from grids.models import CareRecord, Household, Resident, Visit, WorkerAssignment, WorkerKind
 from tests.factories import NodeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,26 @@ def test_the_admin_form_explains_a_second_full_time_worker(
     assert WorkerAssignment.objects.count() == 1
 
 
+def test_a_professional_worker_sees_every_grid_assigned_and_no_other(
+    client_for, small_tree, households, street_cadre
+):
+    extra_grid = NodeFactory(parent=small_tree.community_a, code="HX-01-02")
+    unassigned = Household.objects.create(
+        building=NodeFactory(parent=extra_grid, code="HX-01-02-01"), unit="1", room="101"
+    )
+    pro = UserFactory(username="pro", role=Role.GRID_WORKER, node=small_tree.grid_a)
+    assign_worker(
+        grid=small_tree.grid_b, worker=pro, kind=WorkerKind.PROFESSIONAL, actor=street_cadre
+    )
+    seen = set(Household.objects.visible_to(pro).values_list("pk", flat=True))
+    assert seen == {h.pk for h in households}  # grid A (own node) and grid B (assigned)
+    client = client_for(pro)
+    in_b = households[-1]
+    assert client.get(reverse("grids-household", args=[in_b.pk])).status_code == 200
+    response = client.get(reverse("grids-household", args=[unassigned.pk]))
+    assert response.status_code == 404
+
+
 @pytest.fixture
 def households(small_tree):
     made = []
@@ -133,15 +154,30 @@ def test_a_community_sees_nothing_of_another_community(client_for, households, c
 
 
 @pytest.mark.parametrize("n", [1, 10])
-@pytest.mark.parametrize("name", ["grids_household", "grids_resident", "grids_workerassignment"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "grids_household",
+        "grids_resident",
+        "grids_workerassignment",
+        "grids_carerecord",
+        "grids_visit",
+    ],
+)
 def test_register_lists_query_counts_do_not_grow(
     client_for, small_tree, cadre_a, n, name, django_assert_max_num_queries
 ):
     for i in range(n):
         building = NodeFactory(parent=small_tree.grid_a, code=f"HX-01-01-R{i}")
         household = Household.objects.create(building=building, unit="1", room=f"{i}01")
-        Resident.objects.create(household=household, name=f"住户{i}", mobile=f"1380000{i:04d}")
+        resident = Resident.objects.create(
+            household=household, name=f"住户{i}", mobile=f"1380000{i:04d}"
+        )
         worker = UserFactory(username=f"pt{i}", role=Role.GRID_WORKER, node=small_tree.grid_a)
+        CareRecord.objects.create(
+            resident=resident, needs="-", plan="-", helper=worker, next_visit_due=timezone.now()
+        )
+        Visit.objects.create(household=household, worker=worker, seen="-")
         WorkerAssignment.objects.create(
             grid=small_tree.grid_a, worker=worker, kind=WorkerKind.PART_TIME
         )
