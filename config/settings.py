@@ -188,6 +188,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "scan-wishes": {"task": "services.tasks.scan_wishes", "schedule": 10 * 60},
     "scan-care-ledger": {"task": "grids.tasks.scan_care_ledger", "schedule": 30 * 60},
+    # Reminders, closing finished activities, star rating rounds on their dates.
+    "scan-volunteers": {"task": "volunteers.tasks.scan_volunteers", "schedule": 10 * 60},
     # Routing left over by a broker outage, SLA reminders, escalation, auto-close, call-backs.
     "scan-whistles": {
         "task": "services.tasks.scan_whistles",
@@ -205,6 +207,18 @@ WISH_REVIEW_REMIND_DAYS = env_int("WISH_REVIEW_REMIND_DAYS", 2)
 WISH_STALE_DAYS = env_int("WISH_STALE_DAYS", 14)  # approved, unclaimed: flag it
 WISH_AUTO_CONFIRM_DAYS = env_int("WISH_AUTO_CONFIRM_DAYS", 7)
 WISH_POINTS = env_int("WISH_POINTS", 10)
+
+# --- Volunteer service: star thresholds in approved hours (1★…5★, the national defaults),
+# rating dates (month-day, twice a year) and the public notice period in working days.
+VOLUNTEER_STAR_HOURS = [
+    int(h) for h in env_list("VOLUNTEER_STAR_HOURS", ["100", "300", "600", "1000", "1500"])
+]
+VOLUNTEER_STAR_RATING_DATES = [
+    tuple(int(part) for part in md.split("-"))
+    for md in env_list("VOLUNTEER_STAR_RATING_DATES", ["06-30", "12-31"])
+]
+VOLUNTEER_STAR_NOTICE_WORKING_DAYS = env_int("VOLUNTEER_STAR_NOTICE_WORKING_DAYS", 5)
+VOLUNTEER_APPROVAL_REMIND_DAYS = env_int("VOLUNTEER_APPROVAL_REMIND_DAYS", 3)
 
 # --- Public forms: rate limits counted in a cache every web worker shares (Redis in
 # production), per client IP and per mobile number.

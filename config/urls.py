@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("services.urls")),
     path("", include("grids.urls")),
+    path("", include("volunteers.urls")),
 ]

@@ -38,6 +38,9 @@ class Perm:
     VIEW_PARTNER_UNIT = "services.view_partnerunit"
     ADD_PARTNER_UNIT = "services.add_partnerunit"
     CHANGE_PARTNER_UNIT = "services.change_partnerunit"
+    VIEW_VOLUNTEERS = "volunteers.view_volunteerprofile"
+    MANAGE_VOLUNTEERS = "volunteers.change_activity"  # activities, hours, gifts of the area
+    RUN_STAR_RATING = "volunteers.add_starround"
 
 
 _MANAGE_TREE = {Perm.VIEW_TREE, Perm.ADD_NODE, Perm.CHANGE_NODE, Perm.DELETE_NODE}
@@ -58,6 +61,21 @@ _READ_GRID_REGISTERS = {p for p in _GRID_REGISTERS if ".view_" in p} | {
     "grids.view_residenttag",
     "grids.view_visit",
 }
+# Volunteer service: cadres run it for their area; ledger entries are only ever read.
+_VOLUNTEER_WORK = {
+    f"volunteers.{action}_{model}"
+    for action in ("view", "add", "change")
+    for model in (
+        "volunteerprofile",
+        "team",
+        "membership",
+        "activity",
+        "signup",
+        "servicehours",
+        "reward",
+        "redemption",
+    )
+} | {"volunteers.view_ledgerentry", "volunteers.view_starround", "volunteers.view_staraward"}
 _STATION_WORK = {Perm.VIEW_STATION, Perm.LOG_STATION_SERVICE, Perm.VIEW_COMMAND_CENTER}
 # A station's hours, holidays and amenities are edited on its admin page (inlines).
 _STATION_DETAILS = {
@@ -80,6 +98,7 @@ _CADRE_WORK = {
     Perm.VIEW_CATEGORY,
     Perm.VIEW_DEPARTMENT,
     Perm.VIEW_CALLBACK,
+    *_VOLUNTEER_WORK,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -98,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CHANGE_USER,
             Perm.ADD_DEPARTMENT,
             Perm.CHANGE_DEPARTMENT,
+            Perm.RUN_STAR_RATING,
         }
     ),
     Role.COMMUNITY_CADRE: frozenset(

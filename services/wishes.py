@@ -23,6 +23,7 @@ from governance.scope import in_scope, subtree_q
 from services.models import LIT_STATUSES, PartnerUnit, Wish, WishEventKind, WishStatus
 from services.public import new_tracking_code
 from services.workflow import TransitionError, record, step
+from governance.beat import act_once
 from volunteers.ledger import award_points
 
 # What a claim sets, and a release or withdrawal clears.
@@ -217,6 +218,7 @@ def _confirm(w, kind):
 
 
 # --- Beat: reminders, releases and auto-confirmation; each idempotent by its own state.
+WISH_RELATED = ("community", "claimer")
 
 
 def scan(now=None):
@@ -228,18 +230,6 @@ def scan(now=None):
         "released": _release_expired_claims(now),
         "auto_confirmed": _auto_confirm(now),
     }
-
-
-def _once(queryset, field, now, act):
-    """Run `act(wish)` for each row whose `field` is still empty, stamping it in the same
-    transaction: a row is acted on once, and a failure leaves only that row for next time."""
-    done = 0
-    for pk in queryset.filter(**{f"{field}__isnull": True}).values_list("pk", flat=True)[:500]:
-        with transaction.atomic():
-            if Wish.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: now}):
-                act(Wish.objects.select_related("community", "claimer").get(pk=pk))
-                done += 1
-    return done
 
 
 def _remind_pending_reviews(now):
@@ -255,7 +245,7 @@ def _remind_pending_reviews(now):
         status=WishStatus.POSTED,
         created_at__lte=now - timedelta(days=settings.WISH_REVIEW_REMIND_DAYS),
     )
-    return _once(waiting, "review_reminded_at", now, remind)
+    return act_once(waiting, "review_reminded_at", now, remind, related=WISH_RELATED)
 
 
 def _flag_unclaimed(now):
@@ -270,7 +260,7 @@ def _flag_unclaimed(now):
     stale = Wish.objects.filter(
         status=WishStatus.APPROVED, open_since__lte=now - timedelta(days=settings.WISH_STALE_DAYS)
     )
-    return _once(stale, "stale_flagged_at", now, flag)
+    return act_once(stale, "stale_flagged_at", now, flag, related=WISH_RELATED)
 
 
 def _remind_expiring_claims(now):
@@ -291,7 +281,7 @@ def _remind_expiring_claims(now):
         claim_due__gt=now,
         claim_due__lte=now + timedelta(days=settings.WISH_CLAIM_REMIND_DAYS),
     )
-    return _once(expiring, "claim_reminded_at", now, remind)
+    return act_once(expiring, "claim_reminded_at", now, remind, related=WISH_RELATED)
 
 
 def _release_expired_claims(now):

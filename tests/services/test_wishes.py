@@ -15,7 +15,7 @@ from services.models import PartnerUnit, Wish, WishCategory, WishEventKind, Wish
 from services.workflow import TransitionError
 from tests.factories import UserFactory
 from tests.services.images import not_an_image, photo
-from volunteers.models import PointAward
+from volunteers.models import EntryKind, LedgerEntry
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -98,8 +98,9 @@ def test_the_whole_life_of_a_wish(client, client_for, world, volunteer):
     wish.refresh_from_db()
     assert wish.status == WishStatus.CONFIRMED
     assert client.get("/wishes/").context["lit_count"] == before + 1
-    award = PointAward.objects.get(user=volunteer)
+    award = LedgerEntry.objects.get(volunteer__user=volunteer)
     assert award.key == f"wish:{wish.pk}" and award.points == 10
+    assert award.kind == EntryKind.EARNED_WISH and volunteer.volunteer.points_balance == 10
     assert [e.kind for e in wish.events.all()] == [
         WishEventKind.POSTED,
         WishEventKind.APPROVED,
@@ -127,7 +128,7 @@ def test_a_replayed_award_is_recorded_once(world, volunteer):
     from volunteers.ledger import award_points
 
     _award, created = award_points(user=volunteer, points=10, reason="again", key=f"wish:{wish.pk}")
-    assert not created and PointAward.objects.count() == 1
+    assert not created and LedgerEntry.objects.count() == 1
 
 
 def test_review_can_refuse_with_a_reason_only(world):
@@ -176,7 +177,7 @@ def test_a_partner_unit_claims_through_its_contact(world, volunteer, neighbour):
     wish = wishes.claim_wish(wish=wish, actor=volunteer, unit=unit)
     wish = wishes.confirm_wish(wish=wishes.fulfil_wish(wish=wish, actor=volunteer, note="done"))
     assert wish.claimer_display == "区税务局第一党支部"
-    assert not PointAward.objects.exists()  # units do not earn volunteer points
+    assert not LedgerEntry.objects.exists()  # units do not earn volunteer points
 
 
 def test_a_claim_not_fulfilled_in_time_is_reminded_then_released(world, volunteer):
@@ -226,7 +227,7 @@ def test_unconfirmed_fulfilments_confirm_themselves_after_seven_days(world, volu
         assert wishes.scan()["auto_confirmed"] == 0
     wish.refresh_from_db()
     assert wish.status == WishStatus.CONFIRMED
-    assert PointAward.objects.filter(user=volunteer).count() == 1
+    assert LedgerEntry.objects.filter(volunteer__user=volunteer).count() == 1
 
 
 def test_the_wall_never_shows_phone_name_or_building(client, world, volunteer, neighbour):

@@ -1,0 +1,193 @@
+"""The cadres' Excel export of service hours: per team, per volunteer and per month for a
+period, all from aggregate queries over the hours the user may see (their subtree, through
+the activity's node). Counted hours are approved ones, dated by their activity's start."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from governance.masking import mask_mobile, mask_name
+from governance.models import Role
+from volunteers.certificates import parse_period
+from volunteers.models import (
+    Activity,
+    HoursKind,
+    Membership,
+    MembershipStatus,
+    ServiceHours,
+    SignUp,
+    Team,
+    VolunteerProfile,
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @classmethod
+    def from_query(cls, params, today=None):
+        """?from=&to= (YYYY-MM-DD); by default this calendar year so far. Raises a translated
+        ValidationError on a bad date or a reversed period."""
+        today = today or timezone.localdate()
+        start, end = parse_period(
+            params.get("from") or f"{today.year}-01-01", params.get("to") or today.isoformat()
+        )
+        return cls(start, end)
+
+    def q(self, path):
+        """Rows whose datetime at `path` falls on a local date within the period."""
+        return Q(**{f"{path}__date__range": (self.start, self.end)})
+
+
+def shown_volunteer_name(user, profile):
+    """In full for the cadres of the volunteer's own community, who call on them; masked for
+    everyone else (the street sees figures, not people)."""
+    name = str(profile.user)
+    if user.is_superuser or (
+        user.role == Role.COMMUNITY_CADRE
+        and profile.community_id is not None
+        and user.node_id == profile.community_id
+    ):
+        return name
+    return mask_name(name)
+
+
+def _counted(user, period):
+    return ServiceHours.objects.visible_to(user).counted().filter(period.q("activity__starts_at"))
+
+
+def team_rows(user, period):
+    hours = {
+        row["activity__team"]: row
+        for row in _counted(user, period)
+        .values("activity__team")
+        .annotate(volunteers=Count("volunteer", distinct=True), hours=Sum("hours"))
+    }
+    activities = dict(
+        Activity.objects.visible_to(user)
+        .filter(period.q("starts_at"), cancelled=False)
+        .values("team")
+        .annotate(n=Count("pk"))
+        .values_list("team", "n")
+    )
+    teams = Team.objects.filter(pk__in={*hours, *activities}).select_related("node")
+    return [
+        {
+            "team": str(team),
+            "organisation": team.node.place,
+            "volunteers": hours.get(team.pk, {}).get("volunteers", 0),
+            "activities": activities.get(team.pk, 0),
+            "hours": hours.get(team.pk, {}).get("hours") or 0,
+        }
+        for team in teams
+    ]
+
+
+def volunteer_rows(user, period):
+    """Everyone with counted hours or a no-show in the period."""
+    hours = {
+        row["volunteer"]: row
+        for row in _counted(user, period)
+        .values("volunteer")
+        .annotate(
+            approved=Sum("hours"),
+            credit=Sum("hours", filter=Q(kind=HoursKind.CREDIT)),
+            honour=Sum("hours", filter=Q(kind=HoursKind.HONOUR)),
+        )
+    }
+    no_shows = dict(
+        SignUp.objects.visible_to(user)
+        .filter(period.q("activity__starts_at"), no_show=True)
+        .values("volunteer")
+        .annotate(n=Count("pk"))
+        .values_list("volunteer", "n")
+    )
+    ids = {*hours, *no_shows}
+    teams = defaultdict(list)
+    for volunteer_id, team in _memberships(user, ids):
+        teams[volunteer_id].append(team)
+    profiles = (
+        VolunteerProfile.objects.filter(pk__in=ids)
+        .select_related("user", "community")
+        .order_by("community__tree_id", "community__lft", "user__full_name", "pk")
+    )
+    rows = []
+    for profile in profiles:
+        figures = hours.get(profile.pk, {})
+        rows.append(
+            {
+                "name": shown_volunteer_name(user, profile),
+                "mobile": mask_mobile(profile.user.mobile),
+                "community": profile.community.place if profile.community else "",
+                "teams": "、".join(teams[profile.pk]),
+                "approved": figures.get("approved") or 0,
+                "credit": figures.get("credit") or 0,
+                "honour": figures.get("honour") or 0,
+                "no_shows": no_shows.get(profile.pk, 0),
+            }
+        )
+    return rows
+
+
+def _memberships(user, volunteer_ids):
+    """(volunteer id, team label) of the approved memberships the user sees."""
+    rows = (
+        Membership.objects.visible_to(user)
+        .filter(volunteer__in=volunteer_ids, status=MembershipStatus.APPROVED)
+        .order_by("team__name")
+        .values_list("volunteer", "team__brand", "team__name")
+    )
+    # The label Team.__str__ gives, without loading the teams.
+    return [(pk, f"{brand}·{name}" if brand else name) for pk, brand, name in rows]
+
+
+def month_rows(user, period):
+    return list(
+        _counted(user, period)
+        .annotate(month=TruncMonth("activity__starts_at"))
+        .values("month")
+        .annotate(hours=Sum("hours"), volunteers=Count("volunteer", distinct=True))
+        .order_by("month")
+    )
+
+
+def write_hours_workbook(*, user, period, stream):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("By team"))
+    sheet.append(
+        [_("Team"), _("Organisation"), _("Volunteers"), _("Activities"), _("Approved hours")]
+    )
+    for row in team_rows(user, period):
+        sheet.append(
+            [row["team"], row["organisation"], row["volunteers"], row["activities"], row["hours"]]
+        )
+
+    sheet = workbook.create_sheet(_("By volunteer"))
+    sheet.append(
+        [
+            _("Name"),
+            _("Mobile"),
+            _("Community"),
+            _("Teams"),
+            _("Approved hours"),
+            _("Credit hours"),
+            _("Honour hours"),
+            _("No-shows"),
+        ]
+    )
+    for row in volunteer_rows(user, period):
+        sheet.append(list(row.values()))
+
+    sheet = workbook.create_sheet(_("By month"))
+    sheet.append([_("Month"), _("Approved hours"), _("Active volunteers")])
+    for row in month_rows(user, period):
+        sheet.append([f"{row['month']:%Y-%m}", row["hours"], row["volunteers"]])
+    workbook.save(stream)

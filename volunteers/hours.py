@@ -1,0 +1,159 @@
+"""Service hours, as China's volunteer record rules keep them: credit hours from check-in and
+check-out, honour hours a cadre adds with a reason. Hours wait for the team's leader or the
+community; approval earns points; approved hours are never deleted, only reversed."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.permissions import Perm
+from governance.scope import in_scope
+from volunteers import ledger
+from volunteers.models import EntryKind, HoursKind, HoursStatus, LedgerEntry, ServiceHours
+
+
+def clipped_hours(activity, checked_in_at, checked_out_at):
+    """Check-out minus check-in, clipped to the activity's window."""
+    start = max(checked_in_at, activity.starts_at)
+    end = min(checked_out_at, activity.ends_at)
+    seconds = max((end - start).total_seconds(), 0)
+    return (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
+
+
+def record_credit(signup):
+    """The hours of a closed attendance, once per sign-up (called inside its transaction)."""
+    entry, _created = ServiceHours.objects.get_or_create(
+        signup=signup,
+        defaults={
+            "volunteer": signup.volunteer,
+            "activity": signup.activity,
+            "kind": HoursKind.CREDIT,
+            "hours": clipped_hours(signup.activity, signup.checked_in_at, signup.checked_out_at),
+            "flagged": signup.auto_closed,
+        },
+    )
+    return entry
+
+
+def add_honour_hours(*, activity, volunteer, hours, reason, actor):
+    if not (actor.has_perm(Perm.MANAGE_VOLUNTEERS) and in_scope(actor, activity.node)):
+        raise PermissionDenied(_("Only the activity's community adds honour hours."))
+    try:
+        hours = Decimal(str(hours)).quantize(Decimal("0.01"))
+    except InvalidOperation as error:
+        raise ValidationError(_("Enter the hours as a number.")) from error
+    if not reason.strip():
+        raise ValidationError(_("Honour hours need a reason."))
+    if hours <= 0 or hours > Decimal(str(activity.length_hours)):
+        raise ValidationError(
+            _("Honour hours must be more than 0 and at most the activity's %(length)s hours.")
+            % {"length": activity.length_hours}
+        )
+    return ServiceHours.objects.create(
+        volunteer=volunteer,
+        activity=activity,
+        kind=HoursKind.HONOUR,
+        hours=hours,
+        reason=reason.strip(),
+        created_by=actor,
+    )
+
+
+def may_decide(user, entry):
+    from volunteers.teams import leads
+
+    return (user.has_perm(Perm.MANAGE_VOLUNTEERS) and in_scope(user, entry.activity.node)) or leads(
+        user, entry.activity.team_id
+    )
+
+
+def points_for(entry):
+    activity = entry.activity
+    return int(
+        (entry.hours * activity.points_per_hour * Decimal(activity.difficulty)).to_integral_value()
+    )
+
+
+def _locked(entry, actor, allowed):
+    locked = (
+        ServiceHours.objects.select_for_update(of=("self",))
+        .select_related("activity__team", "volunteer__user")
+        .get(pk=entry.pk)
+    )
+    if not may_decide(actor, locked):
+        raise PermissionDenied(_("Only the team's leaders or the community decide on hours."))
+    if locked.status not in allowed:
+        raise ValidationError(
+            _("These hours are already “%(status)s”.") % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def approve(*, entry, actor):
+    with transaction.atomic():
+        entry = _locked(entry, actor, {HoursStatus.PENDING})
+        entry.status, entry.decided_at, entry.decided_by = (
+            HoursStatus.APPROVED,
+            timezone.now(),
+            actor,
+        )
+        entry.save(update_fields=["status", "decided_at", "decided_by"])
+        points = points_for(entry)
+        if points:
+            ledger.post(
+                volunteer=entry.volunteer,
+                points=points,
+                kind=EntryKind.EARNED_HOURS,
+                reason=_("%(hours)s h: %(activity)s")
+                % {"hours": entry.hours, "activity": entry.activity.title},
+                key=f"hours:{entry.pk}",
+                actor=actor,
+            )
+    return entry
+
+
+def decline(*, entry, actor, reason):
+    if not reason.strip():
+        raise ValidationError(_("Say why the hours are declined."))
+    with transaction.atomic():
+        entry = _locked(entry, actor, {HoursStatus.PENDING})
+        entry.status, entry.decided_at, entry.decided_by = (
+            HoursStatus.DECLINED,
+            timezone.now(),
+            actor,
+        )
+        entry.reversal_reason = reason.strip()[:200]
+        entry.save(update_fields=["status", "decided_at", "decided_by", "reversal_reason"])
+    return entry
+
+
+def reverse(*, entry, actor, reason):
+    """Take back approved hours and the points they earned; the row stays, with the reason."""
+    if not reason.strip():
+        raise ValidationError(_("Reversing hours needs a reason."))
+    with transaction.atomic():
+        entry = _locked(entry, actor, {HoursStatus.APPROVED})
+        entry.status, entry.reversal_reason = HoursStatus.REVERSED, reason.strip()[:200]
+        entry.save(update_fields=["status", "reversal_reason"])
+        earned = (
+            LedgerEntry.objects.filter(key=f"hours:{entry.pk}").values_list("points", flat=True)
+        ).first()
+        if earned:
+            try:
+                ledger.post(
+                    volunteer=entry.volunteer,
+                    points=-earned,
+                    kind=EntryKind.REVERSED,
+                    reason=entry.reversal_reason,
+                    key=f"reverse-hours:{entry.pk}",
+                    actor=actor,
+                )
+            except ledger.InsufficientPoints as error:
+                raise ValidationError(
+                    _("The volunteer has already spent these points: %(balance)s left.")
+                    % {"balance": error.balance}
+                ) from error
+    return entry

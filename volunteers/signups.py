@@ -1,0 +1,102 @@
+"""Signing up for an activity: places are counted under a lock on the activity row, so many
+volunteers signing up at once never overfill it; beyond capacity they wait in line, and a
+cancellation promotes the first in line in the same transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.notifications import notify
+from volunteers.models import ACTIVE_SIGNUPS, Activity, SignUp, SignUpStatus
+from volunteers.profiles import profile_for
+
+
+def _locked(activity):
+    return Activity.objects.select_for_update().select_related("team").get(pk=activity.pk)
+
+
+def sign_up(*, activity, user, now=None):
+    now = now or timezone.now()
+    volunteer = profile_for(user)
+    with transaction.atomic():
+        activity = _locked(activity)
+        if activity.cancelled:
+            raise ValidationError(_("This activity has been cancelled."))
+        if now > activity.signup_deadline:
+            raise ValidationError(
+                _("Sign-up for this activity closed at %(deadline)s.")
+                % {"deadline": timezone.localtime(activity.signup_deadline).strftime("%m-%d %H:%M")}
+            )
+        signup = SignUp.objects.filter(activity=activity, volunteer=volunteer).first()
+        if signup is not None and signup.status in ACTIVE_SIGNUPS:
+            raise ValidationError(_("You have already signed up for this activity."))
+        taken = activity.signups.filter(status=SignUpStatus.REGISTERED).count()
+        status = SignUpStatus.REGISTERED if taken < activity.capacity else SignUpStatus.WAITLISTED
+        if signup is None:
+            signup = SignUp(activity=activity, volunteer=volunteer)
+        signup.status, signup.queued_at, signup.confirmed_at = status, now, None
+        signup.save()
+    return signup
+
+
+def cancel(*, signup, now=None):
+    """The volunteer withdraws; the first on the waiting list takes the place."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        activity = _locked(signup.activity)
+        signup = SignUp.objects.select_for_update().get(pk=signup.pk)
+        if signup.status not in ACTIVE_SIGNUPS:
+            raise ValidationError(_("This sign-up is already cancelled."))
+        if signup.checked_in_at is not None or now >= activity.starts_at:
+            raise ValidationError(_("The activity has started: it can no longer be cancelled."))
+        freed = signup.status == SignUpStatus.REGISTERED
+        signup.status = SignUpStatus.CANCELLED
+        signup.save(update_fields=["status"])
+        if freed:
+            _promote_first_waiting(activity)
+    return signup
+
+
+def _promote_first_waiting(activity):
+    first = (
+        activity.signups.select_for_update()
+        .filter(status=SignUpStatus.WAITLISTED)
+        .select_related("volunteer__user")
+        .order_by("queued_at", "pk")
+        .first()
+    )
+    if first is None:
+        return None
+    first.status = SignUpStatus.REGISTERED
+    first.save(update_fields=["status"])
+    notify(
+        [first.volunteer.user],
+        title=_("A place opened for you: %(activity)s") % {"activity": activity},
+        url=activity_url(activity),
+    )
+    return first
+
+
+def confirm_attendance(*, signup, now=None):
+    """The day-before confirmation: "yes, I am coming"."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = SignUp.objects.select_for_update().select_related("activity").get(pk=signup.pk)
+        if signup.status != SignUpStatus.REGISTERED:
+            raise ValidationError(_("Only a volunteer with a place can confirm."))
+        if now >= signup.activity.ends_at:
+            raise ValidationError(_("The activity is over."))
+        if signup.confirmed_at is None:
+            signup.confirmed_at = now
+            signup.save(update_fields=["confirmed_at"])
+    return signup
+
+
+def no_shows(volunteer, year):
+    return volunteer.signups.filter(no_show=True, activity__starts_at__year=year).count()
+
+
+def activity_url(activity):
+    return reverse("volunteer-activity", args=[activity.pk])

@@ -1,0 +1,375 @@
+"""The volunteer's phone pages: activities to join, sign-up, check-in by code, my hours,
+points and star, teams, the leader's roster and approvals, the gift catalogue. Each action
+calls a workflow module and reports its message; the page redirects back."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from governance.masking import mask_mobile
+from governance.permissions import Perm
+from governance.scope import visible_q
+from services.views.public import private_file
+from services.views.steps import flash_form_errors
+from volunteers import attendance, hours, rewards, signups, stars, teams
+from volunteers.forms import CheckCodeForm, DecisionForm, MarkForm
+from volunteers.models import (
+    ACTIVE_SIGNUPS,
+    Activity,
+    HoursStatus,
+    Membership,
+    MembershipStatus,
+    Redemption,
+    RedemptionStatus,
+    Reward,
+    ServiceHours,
+    SignUp,
+    SignUpStatus,
+    Team,
+)
+from volunteers.profiles import open_to, profile_for
+
+REGISTERED = Count("signups", filter=Q(signups__status=SignUpStatus.REGISTERED))
+WAITING = Count("signups", filter=Q(signups__status=SignUpStatus.WAITLISTED))
+
+
+def _act(request, action, success):
+    """Run a workflow action; its refusal becomes the page's message, never an error page."""
+    try:
+        result = action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return None
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You may not take this action here."))
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result
+
+
+def _activities(user):
+    return open_to(Activity.objects.all(), user).select_related("team", "node")
+
+
+def _my_signups(user):
+    return SignUp.objects.filter(volunteer__user=user)
+
+
+@login_required
+def home(request):
+    now = timezone.now()
+    upcoming = (
+        _activities(request.user)
+        .upcoming(now)
+        .annotate(registered=REGISTERED, waiting=WAITING)
+        .order_by("starts_at", "pk")[:30]
+    )
+    mine = {
+        s.activity_id: s
+        for s in _my_signups(request.user).filter(
+            status__in=ACTIVE_SIGNUPS, activity__ends_at__gt=now
+        )
+    }
+    return render(
+        request,
+        "volunteers/home.html",
+        {
+            "profile": profile_for(request.user),
+            "rows": [{"activity": a, "signup": mine.get(a.pk)} for a in upcoming],
+        },
+    )
+
+
+@login_required
+def activity(request, pk):
+    item = get_object_or_404(
+        _activities(request.user).annotate(registered=REGISTERED, waiting=WAITING), pk=pk
+    )
+    signup = _my_signups(request.user).filter(activity=item).first()
+    leading = teams.manages(request.user, item.team)
+    roster = None
+    if leading:
+        roster = [
+            {"signup": s, "mobile": mask_mobile(s.volunteer.user.mobile)}
+            for s in item.signups.filter(status__in=ACTIVE_SIGNUPS).select_related(
+                "volunteer__user"
+            )
+        ]
+    return render(
+        request,
+        "volunteers/activity.html",
+        {
+            "activity": item,
+            "signup": signup,
+            "active": signup is not None and signup.status in ACTIVE_SIGNUPS,
+            "leading": leading,
+            "roster": roster,
+            "code_form": CheckCodeForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sign_up(request, pk):
+    item = get_object_or_404(_activities(request.user), pk=pk)
+    _act(
+        request,
+        lambda: signups.sign_up(activity=item, user=request.user),
+        lambda s: (
+            _("You are signed up.")
+            if s.status == SignUpStatus.REGISTERED
+            else _("The activity is full: you are on the waiting list.")
+        ),
+    )
+    return redirect("volunteer-activity", pk=pk)
+
+
+def _own_signup(request, pk):
+    return get_object_or_404(_my_signups(request.user).select_related("activity"), pk=pk)
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    signup = _own_signup(request, pk)
+    _act(request, lambda: signups.cancel(signup=signup), _("Your sign-up is cancelled."))
+    return redirect("volunteer-activity", pk=signup.activity_id)
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    signup = _own_signup(request, pk)
+    _act(request, lambda: signups.confirm_attendance(signup=signup), _("Thank you: see you there."))
+    return redirect("volunteer-activity", pk=signup.activity_id)
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="10/m", method="POST", block=False)
+def check_by_code(request, pk):
+    """The volunteer types the leader's code: it checks them in, or out when they are in."""
+    signup = _my_signups(request.user).filter(activity_id=pk).first()
+    if signup is None:
+        raise Http404
+    form = CheckCodeForm(request.POST)
+    if getattr(request, "limited", False):
+        messages.error(request, _("Too many tries. Wait a minute and ask the leader again."))
+    elif not form.is_valid():
+        flash_form_errors(request, form)
+    elif signup.checked_in_at is None:
+        _act(
+            request,
+            lambda: attendance.check_in(signup=signup, code=form.cleaned_data["code"]),
+            _("Checked in. Thank you for coming!"),
+        )
+    else:
+        _act(
+            request,
+            lambda: attendance.check_out(signup=signup, code=form.cleaned_data["code"]),
+            lambda s: (
+                _("Checked out: %(hours)s hours, waiting for approval.")
+                % {"hours": s.credit_hours.hours}
+            ),
+        )
+    return redirect("volunteer-activity", pk=pk)
+
+
+@login_required
+@require_POST
+def leader_mark(request, pk):
+    signup = get_object_or_404(SignUp.objects.select_related("activity__team"), pk=pk)
+    if not teams.manages(request.user, signup.activity.team):
+        raise Http404
+    form = MarkForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+    else:
+        mark = (
+            attendance.check_in if form.cleaned_data["direction"] == "in" else attendance.check_out
+        )
+        _act(request, lambda: mark(signup=signup, actor=request.user), _("Saved."))
+    return redirect("volunteer-activity", pk=signup.activity_id)
+
+
+@login_required
+def me(request):
+    profile = profile_for(request.user)
+    return render(
+        request,
+        "volunteers/me.html",
+        {
+            "profile": profile,
+            "approved_hours": stars.approved_hours(profile),
+            "hours": profile.hours.select_related("activity")[:50],
+            "ledger": profile.ledger.all()[:50],
+            "awards": profile.star_awards.filter(confirmed_at__isnull=False).select_related(
+                "round"
+            ),
+            "signups": profile.signups.select_related("activity").order_by("-queued_at")[:30],
+            "redemptions": profile.redemptions.select_related("reward")[:20],
+            "no_shows": signups.no_shows(profile, timezone.localdate().year),
+        },
+    )
+
+
+@login_required
+def teams_list(request):
+    memberships = {m.team_id: m for m in Membership.objects.filter(volunteer__user=request.user)}
+    shown = (
+        open_to(Team.objects.all(), request.user)
+        .select_related("node")
+        .annotate(
+            members=Count("memberships", filter=Q(memberships__status=MembershipStatus.APPROVED))
+        )
+    )
+    return render(
+        request,
+        "volunteers/teams.html",
+        {"rows": [{"team": t, "membership": memberships.get(t.pk)} for t in shown]},
+    )
+
+
+@login_required
+def team(request, pk):
+    item = get_object_or_404(open_to(Team.objects.select_related("node"), request.user), pk=pk)
+    leading = teams.manages(request.user, item)
+    members = item.memberships.select_related("volunteer__user").order_by("-is_leader", "pk")
+    return render(
+        request,
+        "volunteers/team.html",
+        {
+            "team": item,
+            "leading": leading,
+            "membership": members.filter(volunteer__user=request.user).first(),
+            "members": [m for m in members if m.status == MembershipStatus.APPROVED],
+            "requests": [m for m in members if m.status == MembershipStatus.PENDING]
+            if leading
+            else [],
+            "activities": item.activities.upcoming().order_by("starts_at")[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def join(request, pk):
+    item = get_object_or_404(open_to(Team.objects.all(), request.user), pk=pk)
+    _act(
+        request,
+        lambda: teams.ask_to_join(team=item, user=request.user),
+        _("Asked to join: the team's leader will decide."),
+    )
+    return redirect("volunteer-team", pk=pk)
+
+
+@login_required
+@require_POST
+def decide_membership(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("team__node"), pk=pk)
+    if not teams.manages(request.user, membership.team):
+        raise Http404
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "decline"):
+        messages.error(request, _("Choose approve or decline."))
+    else:
+        _act(
+            request,
+            lambda: teams.decide(
+                membership=membership, actor=request.user, approve=decision == "approve"
+            ),
+            _("Saved."),
+        )
+    return redirect("volunteer-team", pk=membership.team_id)
+
+
+def _decidable_hours(user):
+    """Pending hours of teams the user leads, and of activities in a cadre's area."""
+    led = Membership.objects.filter(
+        volunteer__user=user, is_leader=True, status=MembershipStatus.APPROVED
+    ).values("team")
+    condition = Q(activity__team__in=led)
+    area = visible_q(user, "activity__node")
+    if area is not None and user.has_perm(Perm.MANAGE_VOLUNTEERS):
+        condition |= area
+    return ServiceHours.objects.filter(condition)
+
+
+@login_required
+def approvals(request):
+    waiting = (
+        _decidable_hours(request.user)
+        .filter(status=HoursStatus.PENDING)
+        .select_related("activity__team", "volunteer__user")
+        .order_by("created_at")[:100]
+    )
+    return render(
+        request, "volunteers/approvals.html", {"entries": waiting, "form": DecisionForm()}
+    )
+
+
+@login_required
+@require_POST
+def decide_hours(request, pk):
+    entry = get_object_or_404(_decidable_hours(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+    elif form.cleaned_data["decision"] == "approve":
+        _act(request, lambda: hours.approve(entry=entry, actor=request.user), _("Approved."))
+    else:
+        _act(
+            request,
+            lambda: hours.decline(
+                entry=entry, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("Declined."),
+        )
+    return redirect("volunteer-approvals")
+
+
+def _rewards(user):
+    return open_to(Reward.objects.filter(active=True), user).select_related("node")
+
+
+@login_required
+def rewards_list(request):
+    return render(
+        request,
+        "volunteers/rewards.html",
+        {
+            "profile": profile_for(request.user),
+            "rewards": _rewards(request.user),
+            "reserved": Redemption.objects.filter(
+                volunteer__user=request.user, status=RedemptionStatus.RESERVED
+            ).select_related("reward"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def redeem(request, pk):
+    reward = get_object_or_404(_rewards(request.user), pk=pk)
+    _act(
+        request,
+        lambda: rewards.redeem(reward=reward, user=request.user),
+        _("Reserved: collect “%(name)s” from your community.") % {"name": reward.name},
+    )
+    return redirect("volunteer-rewards")
+
+
+@login_required
+def reward_picture(request, pk):
+    reward = get_object_or_404(_rewards(request.user).exclude(picture=""), pk=pk)
+    return private_file(reward.picture)
