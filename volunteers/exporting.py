@@ -184,7 +184,7 @@ def write_hours_workbook(*, user, period, stream):
         ]
     )
     for row in volunteer_rows(user, period):
-        sheet.append(list(row.values()))
+        sheet.append(list(row.values()))  # in the header's order
 
     sheet = workbook.create_sheet(_("By month"))
     sheet.append([_("Month"), _("Approved hours"), _("Active volunteers")])

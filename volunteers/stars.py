@@ -28,11 +28,7 @@ def with_approved_hours(profiles, until=None):
     if until is not None:
         day_after = datetime.combine(until + timedelta(days=1), time.min)
         counted = counted.filter(activity__starts_at__lt=timezone.make_aware(day_after))
-    total = (
-        counted.values("volunteer")
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
+    total = counted.values("volunteer").annotate(total=Sum("hours")).values("total")
     return profiles.annotate(
         approved_hours=Coalesce(
             Subquery(total, output_field=DecimalField(max_digits=10, decimal_places=2)),
@@ -72,8 +68,10 @@ def propose(rating_date):
         star_round, created = StarRound.objects.get_or_create(
             rating_date=rating_date,
             defaults={
+                # A round caught up late still gets its full public notice.
                 "notice_ends_on": add_working_days(
-                    rating_date, settings.VOLUNTEER_STAR_NOTICE_WORKING_DAYS
+                    max(rating_date, timezone.localdate()),
+                    settings.VOLUNTEER_STAR_NOTICE_WORKING_DAYS,
                 )
             },
         )

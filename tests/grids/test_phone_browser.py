@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.urls import reverse
 
 from governance.models import OrgNode, Role, User
@@ -27,7 +28,8 @@ CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM} (Debian: apt install chromium)"
+        not os.path.exists(CHROMIUM),
+        reason=f"no Chromium at {CHROMIUM} (Debian: apt install chromium)",
     ),
 ]
 playwright = pytest.importorskip(
@@ -85,7 +87,9 @@ def grid_round(small_tree):
     household = Household.objects.create(
         building=small_tree.buildings_a[0], unit="1", room="101", size=2
     )
-    Resident.objects.create(household=household, name="张建国", mobile="13912340001", birth_year=1948)
+    Resident.objects.create(
+        household=household, name="张建国", mobile="13912340001", birth_year=1948
+    )
     Resident.objects.create(household=household, name="李秀英", birth_year=1950)
     community_cadre = cadre(small_tree.community_a, "cadre_a")
     whistle = intake.submit_whistle(
@@ -141,11 +145,19 @@ def phone(live_server, monkeypatch, tmp_path):
         try:
             yield context.new_page()
         finally:
+            # With Playwright's loop running, asgiref gives this thread's ORM calls their own
+            # connections: close them, or PostgreSQL cannot drop the test database.
+            connections.close_all()
             browser.close()
 
 
 def path_of(page):
     return urlsplit(page.url).path
+
+
+def wait_for_path(page, path):
+    """Until the page has loaded `path` (a glob would also match the login page's ?next=)."""
+    page.wait_for_url(lambda url: urlsplit(url).path == path)
 
 
 def fits_a_phone(page, step):
@@ -162,7 +174,7 @@ def sign_in_to_my_work(page, user):
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.tap("main form button[type=submit]")
-    page.wait_for_url(f"**{reverse('mobile-home')}")
+    wait_for_path(page, reverse("mobile-home"))
     fits_a_phone(page, "02-my-work")
 
 
@@ -172,7 +184,7 @@ def test_grid_worker_signs_for_a_whistle_on_a_phone(grid_round, phone):
     sign_in_to_my_work(phone, grid_round.worker)
 
     phone.tap(f"ul.tiles a[href='{detail}']")
-    phone.wait_for_url(f"**{detail}")
+    wait_for_path(phone, detail)
     fits_a_phone(phone, "03-whistle")
 
     phone.tap(f"form[action='{reverse('whistle-step', args=[whistle.pk, 'sign'])}'] button")
@@ -193,23 +205,23 @@ def test_grid_worker_finds_a_household_and_records_a_visit_on_a_phone(grid_round
     sign_in_to_my_work(phone, grid_round.worker)
 
     phone.tap(f"main a.button[href='{reverse('grids-household-search')}']")
-    phone.wait_for_url(f"**{reverse('grids-household-search')}")
+    wait_for_path(phone, reverse("grids-household-search"))
     fits_a_phone(phone, "05-household-search")
     phone.fill("#q", "zjg")
     phone.tap("form[role=search] button")
-    phone.wait_for_url("**?q=zjg")
+    phone.wait_for_url(lambda url: urlsplit(url).query == "q=zjg")
     results = phone.locator("ul.tiles a")
     playwright.expect(results).to_have_count(1)
     playwright.expect(results).to_contain_text("张建国")
     fits_a_phone(phone, "06-household-search-results")
 
     results.tap()
-    phone.wait_for_url(f"**{card}")
+    wait_for_path(phone, card)
     playwright.expect(phone.locator("main")).to_contain_text("张建国")
     fits_a_phone(phone, "07-household")
 
     phone.tap(f"a.button[href='{reverse('grids-visit', args=[household.pk])}']")
-    phone.wait_for_url(f"**{reverse('grids-visit', args=[household.pk])}")
+    wait_for_path(phone, reverse("grids-visit", args=[household.pk]))
     fits_a_phone(phone, "08-visit-form")
     phone.fill("#id_seen", "老人精神不错，屋内整洁。")
     phone.fill("#id_needs", "想要一个助行器")
@@ -217,13 +229,19 @@ def test_grid_worker_finds_a_household_and_records_a_visit_on_a_phone(grid_round
     phone.fill("#id_problem", "单元门口路灯坏了，晚上很黑。")
     fits_a_phone(phone, "09-visit-form-filled")
     phone.tap("main form button[type=submit]")
-    phone.wait_for_url(f"**{card}")
+    wait_for_path(phone, card)
 
     visit = Visit.objects.get()
     raised = Whistle.objects.exclude(pk=grid_round.whistle.pk).get()
     assert (visit.household, visit.worker, visit.whistle) == (household, grid_round.worker, raised)
-    assert (raised.source, raised.building, raised.status) == ("visit", household.building, Status.SUBMITTED)
+    assert (raised.source, raised.building, raised.status) == (
+        "visit",
+        household.building,
+        Status.SUBMITTED,
+    )
     playwright.expect(phone.locator(".messages li.success")).to_contain_text(raised.tracking_code)
-    whistle_link = phone.locator(f"ol.timeline a[href='{reverse('whistle-detail', args=[raised.pk])}']")
+    whistle_link = phone.locator(
+        f"ol.timeline a[href='{reverse('whistle-detail', args=[raised.pk])}']"
+    )
     playwright.expect(whistle_link).to_be_visible()
     fits_a_phone(phone, "10-visit-recorded")

@@ -127,7 +127,7 @@ def test_double_check_in_is_refused_and_leaders_can_mark(service):
         signup = signups.sign_up(activity=service.activity, user=service.alice)
     with at(START):
         attendance.check_in(signup=signup, actor=service.leader)
-        with pytest.raises(ValidationError, match="已签到|Already checked in"):
+        with pytest.raises(ValidationError, match="您已于|Already checked in"):
             attendance.check_in(signup=signup, code=service.activity.checkin_code)
         with pytest.raises(PermissionDenied):
             attendance.check_out(signup=signup, actor=service.bob)  # not a leader

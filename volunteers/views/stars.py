@@ -41,7 +41,7 @@ def rounds(request):
         result = stars.run()
         messages.success(
             request,
-            _("The star job proposed %(proposed)d stars and confirmed %(confirmed)d.") % result,
+            _("The star job proposed %(proposed)d awards and confirmed %(confirmed)d.") % result,
         )
         return redirect("volunteer-star-rounds")
     visible = StarAward.objects.visible_to(user).select_related("volunteer__user")
