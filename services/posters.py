@@ -7,14 +7,13 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from governance.pdf import cjk_font
+from governance.qr import qr_drawing
 
 RED = HexColor("#c8102e")
 
@@ -33,13 +32,7 @@ def form_links(station, base_url):
 
 
 def _qr(pdf, url, x, y, size):
-    widget = QrCodeWidget(url, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(
-        size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
-    )
-    drawing.add(widget)
-    renderPDF.draw(drawing, pdf, x, y)
+    renderPDF.draw(qr_drawing(url, size), pdf, x, y)
 
 
 def poster_pdf(station, base_url):

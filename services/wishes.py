@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from governance import people
+from governance.beat import act_once
 from governance.masking import mask_name
 from governance.models import User
 from governance.notifications import notify
@@ -23,7 +24,6 @@ from governance.scope import in_scope, subtree_q
 from services.models import LIT_STATUSES, PartnerUnit, Wish, WishEventKind, WishStatus
 from services.public import new_tracking_code
 from services.workflow import TransitionError, record, step
-from governance.beat import act_once
 from volunteers.ledger import award_points
 
 # What a claim sets, and a release or withdrawal clears.

@@ -82,7 +82,7 @@ def seed(*, scale=False):
     _book_points()
     _confirmed_round(date(2025, 12, 31))
     for team in teams:
-        _coming_up(team)
+        _coming_up(team, members[team.pk][0])
     return {"volunteer teams": len(teams), "service hours": hours}
 
 
@@ -228,8 +228,9 @@ def _confirmed_round(rating_date):
         VolunteerProfile.objects.filter(pk=award.volunteer_id).update(stars=award.stars)
 
 
-def _coming_up(team):
-    """One activity under way now (check-in works today) and two in the coming week."""
+def _coming_up(team, regular):
+    """One activity under way now, its sign-up closed and `regular` on it (so check-in
+    works on `make run`), and two in the coming week to sign up for."""
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     specs = [
         ("社区环境清洁日", now - timedelta(hours=1), 6, 20),
@@ -237,7 +238,7 @@ def _coming_up(team):
         ("防诈骗宣传", now + timedelta(days=5), 2, 2),
     ]
     for title, start, length, capacity in specs:
-        Activity.objects.create(
+        activity = Activity.objects.create(
             team=team,
             node=team.node,
             title=title,
@@ -248,3 +249,7 @@ def _coming_up(team):
             signup_deadline=start,
             points_per_hour=10,
         )
+        if start < now:
+            SignUp.objects.create(
+                activity=activity, volunteer=regular, status=SignUpStatus.REGISTERED
+            )

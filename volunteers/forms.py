@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from governance.forms import PortalForm
+from volunteers.models import VolunteerProfile
 
 
 class CheckCodeForm(PortalForm):
@@ -33,3 +34,10 @@ class DecisionForm(PortalForm):
         if data.get("decision") == "decline" and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why."))
         return data
+
+
+class SkillsForm(forms.ModelForm):
+    class Meta:
+        model = VolunteerProfile
+        fields = ["skills"]
+        help_texts = {"skills": _("What you can offer: e.g. first aid, tutoring, repairs.")}

@@ -6,6 +6,7 @@ urlpatterns = [
     # The volunteer's phone pages
     path("v/", phone.home, name="volunteer-home"),
     path("v/activities/<int:pk>/", phone.activity, name="volunteer-activity"),
+    path("v/activities/<int:pk>/qr.svg", phone.checkin_qr, name="volunteer-checkin-qr"),
     path("v/activities/<int:pk>/sign-up/", phone.sign_up, name="volunteer-sign-up"),
     path("v/activities/<int:pk>/check/", phone.check_by_code, name="volunteer-check"),
     path("v/signups/<int:pk>/cancel/", phone.cancel, name="volunteer-cancel"),

@@ -216,3 +216,24 @@ def test_phone_pages_query_counts_do_not_grow(
         with django_assert_max_num_queries(14):
             page = leader.get(reverse("volunteer-activity", args=[service.activity.pk]))
         assert len(page.context["roster"]) == n
+
+
+def test_the_leaders_qr_opens_the_page_with_the_code(service):
+    activity = service.activity
+    qr = reverse("volunteer-checkin-qr", args=[activity.pk])
+    response = client_for(service.leader).get(qr)
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+    assert client_for(service.alice).get(qr).status_code == 404  # members do not get it
+    page = client_for(service.alice).get(
+        reverse("volunteer-activity", args=[activity.pk]), {"code": activity.checkin_code}
+    )
+    assert page.context["code_form"]["code"].value() == activity.checkin_code
+
+
+def test_a_volunteer_keeps_their_skills(service):
+    client = client_for(service.alice)
+    client.post(reverse("volunteer-me"), {"skills": "急救、理发"})
+    service.alice.volunteer.refresh_from_db()
+    assert service.alice.volunteer.skills == "急救、理发"
+    too_long = client.post(reverse("volunteer-me"), {"skills": "长" * 201}, follow=True)
+    assert messages_of(too_long)

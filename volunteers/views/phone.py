@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,11 +16,12 @@ from django_ratelimit.decorators import ratelimit
 
 from governance.masking import mask_mobile
 from governance.permissions import Perm
+from governance.qr import qr_svg
 from governance.scope import visible_q
 from services.views.public import private_file
 from services.views.steps import flash_form_errors
 from volunteers import attendance, hours, rewards, signups, stars, teams
-from volunteers.forms import CheckCodeForm, DecisionForm, MarkForm
+from volunteers.forms import CheckCodeForm, DecisionForm, MarkForm, SkillsForm
 from volunteers.models import (
     ACTIVE_SIGNUPS,
     Activity,
@@ -112,10 +114,22 @@ def activity(request, pk):
             "active": signup is not None and signup.status in ACTIVE_SIGNUPS,
             "leading": leading,
             "roster": roster,
-            "code_form": CheckCodeForm(),
+            # A scanned QR opens this page with the code filled in.
+            "code_form": CheckCodeForm(initial={"code": request.GET.get("code", "")[:6]}),
             "now": timezone.now(),
         },
     )
+
+
+@login_required
+def checkin_qr(request, pk):
+    """The leader's QR: the activity page with the code filled in, for phones to scan."""
+    item = get_object_or_404(_activities(request.user), pk=pk)
+    if not teams.manages(request.user, item.team):
+        raise Http404
+    url = request.build_absolute_uri(reverse("volunteer-activity", args=[pk]))
+    svg = qr_svg(f"{url}?code={item.checkin_code}")
+    return HttpResponse(svg, content_type="image/svg+xml", headers={"Cache-Control": "private"})
 
 
 @login_required
@@ -205,11 +219,19 @@ def leader_mark(request, pk):
 @login_required
 def me(request):
     profile = profile_for(request.user)
+    form = SkillsForm(request.POST or None, instance=profile)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Saved."))
+            return redirect("volunteer-me")
+        flash_form_errors(request, form)
     return render(
         request,
         "volunteers/me.html",
         {
             "profile": profile,
+            "skills_form": form,
             "approved_hours": stars.approved_hours(profile),
             "hours": profile.hours.select_related("activity")[:50],
             "ledger": profile.ledger.all()[:50],
