@@ -18,10 +18,10 @@ def _locked(activity):
 
 
 def sign_up(*, activity, user, now=None):
-    now = now or timezone.now()
     volunteer = profile_for(user)
     with transaction.atomic():
         activity = _locked(activity)
+        now = now or timezone.now()  # read under the lock: the waiting list's order
         if activity.cancelled:
             raise ValidationError(_("This activity has been cancelled."))
         if now > activity.signup_deadline:
