@@ -79,6 +79,25 @@ def _promote_first_waiting(activity):
     return first
 
 
+def activity_changed(activity, changed_fields):
+    """After a cadre edits an activity: more places go to those waiting, in order; a
+    cancellation is told to everyone signed up."""
+    with transaction.atomic():
+        activity = _locked(activity)
+        if "capacity" in changed_fields and not activity.cancelled:
+            taken = activity.signups.filter(status=SignUpStatus.REGISTERED).count()
+            for _place in range(max(activity.capacity - taken, 0)):
+                if _promote_first_waiting(activity) is None:
+                    break
+        if "cancelled" in changed_fields and activity.cancelled:
+            signed_up = activity.signups.filter(status__in=ACTIVE_SIGNUPS)
+            notify(
+                [s.volunteer.user for s in signed_up.select_related("volunteer__user")],
+                title=_("Cancelled: %(activity)s") % {"activity": activity},
+                url=activity_url(activity),
+            )
+
+
 def confirm_attendance(*, signup, now=None):
     """The day-before confirmation: "yes, I am coming"."""
     now = now or timezone.now()

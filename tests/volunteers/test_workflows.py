@@ -314,3 +314,20 @@ def test_a_wish_award_made_before_the_ledger_is_kept(service):
     other = volunteer("carol", service.team.node)
     ledger.award_points(user=other, points=10, reason="心愿", key="wish:7")
     assert other.volunteer.points_balance == 10
+
+
+def test_more_places_go_to_those_waiting_and_a_cancellation_is_told(service):
+    activity = make_activity(service.team, capacity=1)
+    with at(T0):
+        for user in (service.alice, service.bob, service.leader):
+            signups.sign_up(activity=activity, user=user)
+    activity.capacity = 2
+    activity.save()
+    signups.activity_changed(activity, ["capacity"])
+    statuses = dict(activity.signups.values_list("volunteer__user__username", "status"))
+    assert statuses == {"alice": "registered", "bob": "registered", "leader": "waitlisted"}
+    activity.cancelled = True
+    activity.save()
+    signups.activity_changed(activity, ["cancelled"])
+    told = Notification.objects.filter(title__contains=activity.title, url__contains="/v/")
+    assert {n.recipient.username for n in told} >= {"alice", "bob", "leader"}
