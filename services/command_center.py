@@ -3,14 +3,15 @@ fixed number of aggregate queries over tree ranges, whatever the number of rows.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
-from governance.models import NodeKind, OrgNode, Role, User
+from governance.models import NodeKind, OrgNode, User
 from governance.scope import subtree_q
-from grids.models import Household
+from grids.models import CareRecord, Household
 from services import figures, wishes
 from services.models import (
     AWAITING_DISPATCH,
@@ -20,6 +21,7 @@ from services.models import (
     Whistle,
     Wish,
 )
+from volunteers.models import ServiceHours, Team, VolunteerProfile
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
 
@@ -38,18 +40,46 @@ class Period:
 
 def headcounts(node):
     in_subtree = subtree_q(node, "node")
-    people = User.objects.filter(in_subtree, is_active=True).aggregate(
-        party_members=Count("pk", filter=Q(is_party_member=True)),
-        volunteers=Count("pk", filter=Q(role=Role.VOLUNTEER)),
-    )
+    party_members = User.objects.filter(in_subtree, is_active=True, is_party_member=True).count()
+    # The volunteer register, not the volunteer role: cadres and party members serve too.
+    volunteers = VolunteerProfile.objects.filter(
+        subtree_q(node, "community"), user__is_active=True
+    ).count()
     party_households = OrgNode.objects.filter(subtree_q(node), kind=NodeKind.HOUSEHOLD).count()
     households = Household.objects.filter(subtree_q(node, "building")).count()
+    care_residents = CareRecord.objects.filter(
+        subtree_q(node, "resident__household__building"), active=True
+    ).count()
+    teams = Team.objects.filter(in_subtree).count()
     stations = Station.objects.filter(in_subtree, active=True).count()
     return {
-        **people,
+        "party_members": party_members,
+        "volunteers": volunteers,
+        "teams": teams,
         "party_households": party_households,
         "households": households,
+        "care_residents": care_residents,
         "stations": stations,
+    }
+
+
+HOURS = DecimalField(max_digits=12, decimal_places=2)
+
+
+def served_in(period):
+    """Hours that count (approved) of activities that started in the period: an activity's
+    hours belong to the period it took place in, however late they were approved."""
+    return ServiceHours.objects.counted().filter(
+        activity__starts_at__gte=period.start, activity__starts_at__lt=period.end
+    )
+
+
+def service_aggregates():
+    """Volunteer hours and the distinct volunteers who gave them, for the page's figures, the
+    child table's columns and the row for the node itself alike."""
+    return {
+        "volunteer_hours": Sum("hours", default=Decimal("0"), output_field=HOURS),
+        "active_volunteers": Count("volunteer", distinct=True),
     }
 
 
@@ -85,6 +115,9 @@ def node_figures(node, period):
             status__in=LIT_STATUSES, confirmed_at__gte=period.start, confirmed_at__lt=period.end
         ).count(),
         "wishes_lit_this_year": wishes.lit_this_year(wish_rows, now=period.end),
+        **served_in(period)
+        .filter(subtree_q(node, "activity__node"))
+        .aggregate(**service_aggregates()),
     }
 
 
@@ -111,21 +144,27 @@ def worst_overdue(whistles, now, limit=10):
     )
 
 
-def _count_under(model, child_filter, **extra):
-    """A subquery counting `model` rows placed under the outer child node (tree range)."""
-    rows = (
-        model.objects.filter(
-            node__tree_id=OuterRef("tree_id"),
-            node__lft__gte=OuterRef("lft"),
-            node__lft__lte=OuterRef("rght"),
+def _under(rows, child_filter=None, *, node_path="node", value=None):
+    """A subquery aggregating `rows` placed under the outer child node (its tree range, reached
+    through `node_path`): a count unless `value` says otherwise; 0 when there are none."""
+    value = value if value is not None else Count("pk")
+    output_field = value.output_field
+    under = (
+        rows.filter(
+            **{
+                f"{node_path}__tree_id": OuterRef("tree_id"),
+                f"{node_path}__lft__gte": OuterRef("lft"),
+                f"{node_path}__lft__lte": OuterRef("rght"),
+            }
         )
-        .filter(child_filter, **extra)
+        .filter(child_filter or Q())
         .order_by()
-        .values("node__tree_id")
-        .annotate(n=Count("pk"))
+        # One group: the rows all share the child's tree_id.
+        .values(f"{node_path}__tree_id")
+        .annotate(n=value)
         .values("n")
     )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+    return Coalesce(Subquery(under, output_field=output_field), Value(0), output_field=output_field)
 
 
 def children_table(node, period):
@@ -140,23 +179,27 @@ def children_table(node, period):
         OrgNode.objects.filter(parent=node)
         .order_by("lft")
         .annotate(
-            received=_count_under(Whistle, in_period),
+            received=_under(Whistle.objects, in_period),
             **{
-                name: _count_under(Whistle, in_period & q)
+                name: _under(Whistle.objects, in_period & q)
                 for name, q in parts.items()
                 if name != "rejected"
             },
-            overdue_now=_count_under(Whistle, overdue),
-            wishes_posted=_count_under(Wish, in_period),
-            wishes_lit=_count_under(
-                Wish,
+            overdue_now=_under(Whistle.objects, overdue),
+            wishes_posted=_under(Wish.objects, in_period),
+            wishes_lit=_under(
+                Wish.objects,
                 Q(
                     status__in=LIT_STATUSES,
                     confirmed_at__gte=period.start,
                     confirmed_at__lt=period.end,
                 ),
             ),
-            station_count=_count_under(Station, Q(active=True)),
+            station_count=_under(Station.objects, Q(active=True)),
+            **{
+                name: _under(served_in(period), node_path="activity__node", value=value)
+                for name, value in service_aggregates().items()
+            },
         )
     )
     return [
@@ -170,6 +213,8 @@ def children_table(node, period):
             "wishes_posted": row.wishes_posted,
             "wishes_lit": row.wishes_lit,
             "stations": row.station_count,
+            "volunteer_hours": row.volunteer_hours,
+            "active_volunteers": row.active_volunteers,
         }
         for row in rows
     ]
@@ -177,11 +222,13 @@ def children_table(node, period):
 
 def placed_directly(node, period):
     """Whistles placed on the node itself rather than under a child (e.g. an address in the
-    community with no building): the part of the node's figures no child row holds."""
+    community with no building) and hours of its own activities (a street's team): the part
+    of the node's figures no child row holds."""
     here = Whistle.objects.filter(node=node)
     return {
         "received": here.filter(created_at__gte=period.start, created_at__lt=period.end).count(),
         "overdue_now": here.overdue(period.end).count(),
+        **served_in(period).filter(activity__node=node).aggregate(**service_aggregates()),
     }
 
 
@@ -194,6 +241,8 @@ SORTABLE = (
     "wishes_posted",
     "wishes_lit",
     "stations",
+    "volunteer_hours",
+    "active_volunteers",
 )
 
 

@@ -23,7 +23,9 @@ def command_center_workbook(node, period, data, table, stream):
         (_("Registered party members"), head["party_members"]),
         (_("Party-member households"), head["party_households"]),
         (_("Households"), head["households"]),
+        (_("Residents in the care ledger"), head["care_residents"]),
         (_("Volunteers"), head["volunteers"]),
+        (_("Volunteer teams"), head["teams"]),
         (_("Service stations"), head["stations"]),
         (_("Received"), w.received),
         (_("Response rate (%)"), _rate(w.response_rate)),
@@ -33,6 +35,8 @@ def command_center_workbook(node, period, data, table, stream):
         (_("Median time to resolve"), duration(w.median_time_to_resolve)),
         (_("Micro-wishes posted"), data["wishes_posted"]),
         (_("Micro-wishes lit"), data["wishes_lit"]),
+        (_("Volunteer hours approved"), data["volunteer_hours"]),
+        (_("Active volunteers"), data["active_volunteers"]),
     ]:
         sheet.append([label, value])
     children = book.create_sheet(_("By child node"))
@@ -48,6 +52,8 @@ def command_center_workbook(node, period, data, table, stream):
             _("Micro-wishes posted"),
             _("Micro-wishes lit"),
             _("Service stations"),
+            _("Volunteer hours approved"),
+            _("Active volunteers"),
         ]
     )
     for row in table:
@@ -63,6 +69,8 @@ def command_center_workbook(node, period, data, table, stream):
                 row["wishes_posted"],
                 row["wishes_lit"],
                 row["stations"],
+                row["volunteer_hours"],
+                row["active_volunteers"],
             ]
         )
     book.save(stream)

@@ -160,7 +160,7 @@ class Activity(models.Model):
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     place = models.CharField(_("place"), max_length=200)
-    starts_at = models.DateTimeField(_("starts"))
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveSmallIntegerField(
         _("places"), validators=[MinValueValidator(1), MaxValueValidator(1000)]

@@ -91,6 +91,8 @@ def page(request, node_id=None):
                         "name": r["node"].place,
                         "received": r["received"],
                         "overdue": r["overdue_now"],
+                        # Decimals would reach the script as strings.
+                        "hours": float(r["volunteer_hours"]),
                     }
                     for r in table
                 ],
@@ -98,6 +100,7 @@ def page(request, node_id=None):
                     "received": _("Received"),
                     "resolved": _("Resolved"),
                     "overdue": _("Overdue now"),
+                    "hours": _("Volunteer hours approved"),
                 },
             },
         },

@@ -3,7 +3,7 @@
   var source = document.getElementById("chart-data");
   if (!source || !window.echarts) return;
   var data = JSON.parse(source.textContent);
-  var red = "#c8102e", grey = "#8a8a8a";
+  var red = "#c8102e", grey = "#8a8a8a", gold = "#d4a017";
   function chart(id, option) {
     var element = document.getElementById(id);
     if (!element) return;
@@ -27,18 +27,21 @@
     tooltip: { trigger: "item" },
     series: [{ type: "pie", radius: ["35%", "65%"], data: data.categories }],
   });
+  // Hours are not whistles: they get their own axis on the right.
   chart("chart-children", {
     tooltip: { trigger: "axis" },
-    legend: { data: [data.labels.received, data.labels.overdue] },
+    legend: { data: [data.labels.received, data.labels.overdue, data.labels.hours] },
     grid: { bottom: 80 },
     xAxis: { type: "category", axisLabel: { rotate: 40 },
              data: data.children.map(function (r) { return r.name; }) },
-    yAxis: { type: "value", minInterval: 1 },
+    yAxis: [{ type: "value", minInterval: 1 }, { type: "value", splitLine: { show: false } }],
     series: [
       { name: data.labels.received, type: "bar", color: red,
         data: data.children.map(function (r) { return r.received; }) },
       { name: data.labels.overdue, type: "bar", color: grey,
         data: data.children.map(function (r) { return r.overdue; }) },
+      { name: data.labels.hours, type: "line", yAxisIndex: 1, color: gold,
+        data: data.children.map(function (r) { return r.hours; }) },
     ],
   });
 })();

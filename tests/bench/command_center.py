@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://... python tests/bench/command_center.py [requests]
 
 Reports the number of queries and p50/p95 of the street page over 50 requests (after a
-warm-up), as a street cadre would load it.
+warm-up), as a street cadre would load it, with the rows its figures are drawn from.
 """
 
 import os
@@ -24,7 +24,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from governance.models import User  # noqa: E402
+from grids.models import CareRecord  # noqa: E402
 from services.models import Whistle  # noqa: E402
+from volunteers.models import ServiceHours, VolunteerProfile  # noqa: E402
 
 
 def main(requests=50):
@@ -50,7 +52,12 @@ def main(requests=50):
         assert response.status_code == 200
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"database: {connection.vendor}; whistles: {Whistle.objects.count():,}")
+    print(
+        f"database: {connection.vendor}; whistles: {Whistle.objects.count():,}; "
+        f"volunteers: {VolunteerProfile.objects.count():,}; "
+        f"service hours: {ServiceHours.objects.count():,}; "
+        f"care records: {CareRecord.objects.count():,}"
+    )
     print(f"street page {url}: {len(executed)} queries")
     print(f"p50 {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms over {requests} requests")
 

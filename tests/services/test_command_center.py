@@ -3,17 +3,22 @@ export matching the page, and a query count that does not grow with the rows."""
 
 import io
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from grids.models import Household
+from grids.models import CareRecord, Household, Resident
 from services import command_center, dispatch, rating, wishes
 from services.models import Rating, Station, StationKind, WishCategory, WishFor
 from tests.factories import UserFactory
+from tests.volunteers.conftest import make_activity, volunteer
+from volunteers.models import HoursKind, HoursStatus, ServiceHours, Team
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -33,6 +38,62 @@ def handled(world, when, *, resolve_after=None, stars=None, **overrides):
             if stars:
                 w = rating.rate_whistle(whistle=w, rating=stars)
     return w
+
+
+def served(activity, user, hours, status=HoursStatus.APPROVED):
+    return ServiceHours.objects.create(
+        volunteer=user.volunteer,
+        activity=activity,
+        kind=HoursKind.HONOUR,
+        hours=Decimal(hours),
+        reason="-",
+        status=status,
+    )
+
+
+def cared_for(household, helper, active=True):
+    resident = Resident.objects.create(household=household, name="李秀英")
+    return CareRecord.objects.create(
+        resident=resident,
+        needs="-",
+        plan="-",
+        helper=helper,
+        next_visit_due=timezone.now(),
+        active=active,
+    )
+
+
+def add_volunteer_service(world):
+    """Teams in A, B and on the street itself; volunteers of A and B; hours around the
+    period's start; and the care ledger. What the tests below expect of it:
+
+    - hours approved in the period: A 3 + 2 + 1 (at the period's very start), B 1.5, the
+      street's own team 4 → 11.5 in all; the reversed, pending and just-too-early hours
+      never count;
+    - active volunteers: alice, carol (A), bob (B, and pending in A: not active there);
+    - care ledger: one active record in A, one closed in A, one active in B."""
+    tree = world.tree
+    team_a = Team.objects.create(name="助老服务队", brand="守望彩虹", node=tree.community_a)
+    team_b = Team.objects.create(name="环保服务队", node=tree.community_b)
+    street_team = Team.objects.create(name="小红帽服务队", node=tree.street)
+    alice = volunteer("alice", tree.community_a)
+    carol = volunteer("carol", tree.community_a)
+    bob = volunteer("bob", tree.community_b)
+    volunteer("gone", tree.community_a, is_active=False)  # left: off the register
+    in_a = make_activity(team_a, starts_at=NOW - timedelta(days=5))
+    served(in_a, alice, "3")
+    served(in_a, carol, "2")
+    served(in_a, alice, "2", status=HoursStatus.REVERSED)
+    served(in_a, bob, "5", status=HoursStatus.PENDING)
+    served(make_activity(team_a, starts_at=PERIOD.start), carol, "1")
+    served(make_activity(team_a, starts_at=PERIOD.start - timedelta(seconds=1)), alice, "7")
+    served(make_activity(team_b, starts_at=NOW - timedelta(days=3)), bob, "1.5")
+    served(make_activity(street_team, starts_at=NOW - timedelta(days=2)), alice, "4")
+    home_a = Household.objects.get_or_create(building=tree.buildings_a[0], unit="1", room="101")[0]
+    home_b = Household.objects.create(building=tree.buildings_b[0], unit="2", room="202")
+    cared_for(home_a, world.worker_a)
+    cared_for(home_a, world.worker_a, active=False)
+    cared_for(home_b, world.worker_b)
 
 
 @pytest.fixture
@@ -65,6 +126,7 @@ def figures_world(world):
         wish = wishes.claim_wish(wish=wish, actor=volunteer)
         wishes.confirm_wish(wish=wishes.fulfil_wish(wish=wish, actor=volunteer, note="done"))
     Household.objects.create(building=tree.buildings_a[0], unit="1", room="101")
+    add_volunteer_service(world)
     Station.objects.create(
         code="S1",
         name="驿站",
@@ -89,8 +151,12 @@ def test_the_street_figures_on_a_known_tree(figures_world):
     assert w.median_time_to_resolve == timedelta(hours=20)
     assert data["wishes_posted"] == 1 and data["wishes_lit"] == 1
     head = data["headcounts"]
-    assert head["households"] == 1  # registered in building A1
-    assert head["stations"] == 1 and head["volunteers"] == 1 and head["party_members"] == 1
+    assert head["households"] == 2  # registered in buildings A1 and B1
+    assert head["stations"] == 1 and head["party_members"] == 1
+    # The register: vol (through the wish's points), alice, carol and bob; not the one gone.
+    assert head["volunteers"] == 4
+    assert (head["teams"], head["care_residents"]) == (3, 2)
+    assert (data["volunteer_hours"], data["active_volunteers"]) == (Decimal("11.5"), 3)
     assert {r["category__name"]: r["n"] for r in data["by_category"]} == {"乱停车、占道": 4}
     assert sum(r["received"] for r in data["weekly"]) == 4
     assert [x.community for x in data["worst_overdue"]] == [figures_world.tree.community_b]
@@ -107,6 +173,33 @@ def test_the_children_table_compares_the_communities(figures_world):
     assert (b["received"], b["overdue_now"], b["stations"]) == (1, 1, 0)
     assert b["response_rate"] == 0 and b["satisfaction_rate"] is None
     assert [r["node"] for r in command_center.sort_table(table, "-overdue_now")][0] == b["node"]
+    # The street team's 4 hours sit on the street itself, in neither community.
+    assert (a["volunteer_hours"], a["active_volunteers"]) == (Decimal("6"), 2)
+    assert (b["volunteer_hours"], b["active_volunteers"]) == (Decimal("1.5"), 1)
+    assert [r["node"] for r in command_center.sort_table(table, "volunteer_hours")] == [
+        b["node"],
+        a["node"],
+    ]
+    assert [r["node"] for r in command_center.sort_table(table, "-active_volunteers")] == [
+        a["node"],
+        b["node"],
+    ]
+    direct = command_center.placed_directly(figures_world.tree.street, PERIOD)
+    assert (direct["volunteer_hours"], direct["active_volunteers"]) == (Decimal("4"), 1)
+
+
+def test_volunteer_headcounts_and_hours_of_a_community(figures_world):
+    tree = figures_world.tree
+    a = command_center.node_figures(tree.community_a, PERIOD)
+    assert (a["headcounts"]["volunteers"], a["headcounts"]["teams"]) == (3, 1)
+    assert a["headcounts"]["care_residents"] == 1  # the closed record does not count
+    assert (a["volunteer_hours"], a["active_volunteers"]) == (Decimal("6"), 2)
+    # A period that starts one second later loses the activity at the boundary.
+    later = command_center.Period(start=PERIOD.start + timedelta(seconds=1), end=NOW, days=30)
+    assert command_center.node_figures(tree.community_a, later)["volunteer_hours"] == 5
+    # Going back 90 days brings the activity just before the 30 days in.
+    longer = command_center.Period.last(90, now=NOW)
+    assert command_center.node_figures(tree.community_a, longer)["volunteer_hours"] == 13
 
 
 def test_a_node_with_no_data(figures_world):
@@ -116,7 +209,12 @@ def test_a_node_with_no_data(figures_world):
     # Every week of the period is there, empty ones too: 25 May to 29 June.
     assert [r["received"] for r in empty["weekly"]] == [0] * 6
     assert empty["worst_overdue"] == []
+    assert (empty["volunteer_hours"], empty["active_volunteers"]) == (0, 0)
+    head = empty["headcounts"]
+    assert (head["volunteers"], head["teams"], head["care_residents"]) == (0, 0, 0)
     assert grid_b["received"] == 1
+    # Team B's activity sits on the community, above its grid.
+    assert (grid_b["volunteer_hours"], grid_b["active_volunteers"]) == (0, 0)
 
 
 def test_drill_down_and_the_export_match_the_page(client_for, figures_world):
@@ -129,16 +227,40 @@ def test_drill_down_and_the_export_match_the_page(client_for, figures_world):
         down = client.get(reverse("command-center-node", args=[tree.community_a.pk]))
         assert [c.pk for c in down.context["breadcrumb"]] == [tree.street.pk, tree.community_a.pk]
         export = client.get(reverse("command-center-export", args=[tree.street.pk]))
+        by_hours = client.get(reverse("command-center"), {"sort": "-volunteer_hours"})
     assert "command-center-HX-20260531-20260630.xlsx" in export["Content-Disposition"]
     book = load_workbook(io.BytesIO(export.content))
     figures = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
-    page_figures = page.context["data"]["whistles"]
+    data = page.context["data"]
+    page_figures = data["whistles"]
     assert figures["接诉量"] == page_figures.received == 4
     assert figures["满意率（%）"] == round(page_figures.satisfaction_rate * 100, 1)
-    children = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))
-    assert [(r[1], r[2], r[6]) for r in children] == [
-        (r["node"].code, r["received"], r["overdue_now"]) for r in page.context["table"]
-    ]
+    head = data["headcounts"]
+    assert figures[_("Volunteers")] == head["volunteers"] == 4
+    assert figures[_("Volunteer teams")] == head["teams"] == 3
+    assert figures[_("Residents in the care ledger")] == head["care_residents"] == 2
+    assert figures[_("Volunteer hours approved")] == data["volunteer_hours"] == Decimal("11.5")
+    assert figures[_("Active volunteers")] == data["active_volunteers"] == 3
+    assert b"11.50" in page.content
+    header, *children = book.worksheets[1].iter_rows(values_only=True)
+    assert header[-2:] == (_("Volunteer hours approved"), _("Active volunteers"))
+    assert (
+        [(r[1], r[2], r[6], r[10], r[11]) for r in children]
+        == [
+            (
+                r["node"].code,
+                r["received"],
+                r["overdue_now"],
+                r["volunteer_hours"],
+                r["active_volunteers"],
+            )
+            for r in page.context["table"]
+        ]
+        == [("HX-01", 3, 0, 6, 2), ("HX-02", 1, 1, 1.5, 1)]
+    )
+    assert [r["node"] for r in by_hours.context["table"]] == [tree.community_a, tree.community_b]
+    assert by_hours.context["sort_links"]["volunteer_hours"] == ("volunteer_hours", "↓")
+    assert by_hours.context["direct"]["volunteer_hours"] == 4
 
 
 def test_another_communitys_page_and_export_are_404(client_for, figures_world):
@@ -159,6 +281,8 @@ def test_another_communitys_page_and_export_are_404(client_for, figures_world):
 
 @pytest.mark.parametrize("n", [1, 8])
 def test_the_page_query_count_does_not_grow(client_for, world, n, django_assert_max_num_queries):
+    tree = world.tree
+    home = Household.objects.create(building=tree.buildings_b[0], unit="1", room="101")
     for i in range(n):
         handled(
             world,
@@ -166,10 +290,21 @@ def test_the_page_query_count_does_not_grow(client_for, world, n, django_assert_
             resolve_after=timedelta(hours=5),
             stars=Rating.SATISFIED,
         )
-        world.submit(building=world.tree.buildings_b[i % 2], community=world.tree.community_b)
+        world.submit(building=tree.buildings_b[i % 2], community=tree.community_b)
+        # Volunteer rows grow too: a team, a volunteer and their hours, a care record.
+        community = (tree.community_a, tree.community_b)[i % 2]
+        team = Team.objects.create(name=f"服务队{i}", node=community)
+        served(
+            make_activity(team, starts_at=NOW - timedelta(days=i + 1)),
+            volunteer(f"v{i}", community),
+            "2",
+        )
+        cared_for(home, world.worker_b)
     client = client_for(world.street_cadre)
-    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(24):
-        assert client.get(reverse("command-center")).status_code == 200
+    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(29):
+        page = client.get(reverse("command-center"))
+    assert page.status_code == 200
+    assert page.context["data"]["volunteer_hours"] == 2 * n
 
 
 def test_whistles_on_the_node_itself_are_accounted_for(client_for, world):
