@@ -1,6 +1,9 @@
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
@@ -28,6 +31,17 @@ def _clean_cache():
     yield
     for alias in settings.CACHES:
         caches[alias].clear()
+
+
+@pytest.fixture
+def frozen_clock():
+    """Rate limits count in windows that end at a fixed second of each hour or minute (per
+    key); a test posting across that second would see the count start again. A still clock
+    keeps a test's posts in one window."""
+    with time_machine.travel(
+        datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        yield
 
 
 @pytest.fixture

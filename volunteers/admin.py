@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from governance.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from governance.masking import mask_name
-from governance.models import Role, User
+from governance.models import User
 from governance.permissions import Perm
 from governance.scope import restrict
 from services.public import ImagesField
@@ -40,19 +40,7 @@ from volunteers.models import (
     Team,
     VolunteerProfile,
 )
-
-# Who reads volunteers' names in full: the community keeps the register; the street reads it
-# masked, as it reads the residents' register (grids/privacy.py).
-NEEDS_NAMES = (Role.COMMUNITY_CADRE,)
-
-
-def reads_names(viewer):
-    return viewer.is_superuser or viewer.role in NEEDS_NAMES
-
-
-def shown_name(viewer, profile):
-    name = str(profile.user)
-    return name if reads_names(viewer) else mask_name(name)
+from volunteers.profiles import reads_names, shown_name
 
 
 def error_text(error):
@@ -109,6 +97,13 @@ class VolunteerNamesMixin:
         return super().has_change_permission(request, obj) and (
             obj is None or reads_names(request.user)
         )
+
+
+class NamedInlinesMixin:
+    """Inline rows are labelled with volunteers' full names: only for those who read them."""
+
+    def get_inlines(self, request, obj):
+        return super().get_inlines(request, obj) if reads_names(request.user) else []
 
 
 class WorkflowActionsMixin:
@@ -271,16 +266,12 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TeamAdmin(NamedInlinesMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "brand", "node", "members", "created_at"]
     list_select_related = ["node"]
     search_fields = ["name", "brand"]
     fields = ["name", "brand", "node", "description"]
     inlines = [MembershipInline]
-
-    def get_inlines(self, request, obj):
-        # Each inline row is labelled with the volunteer's full name.
-        return super().get_inlines(request, obj) if reads_names(request.user) else []
 
     def get_queryset(self, request):
         return (
@@ -375,7 +366,7 @@ class SignUpInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ActivityAdmin(NamedInlinesMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "team",
@@ -404,10 +395,6 @@ class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "cancelled",
     ]
     inlines = [SignUpInline]
-
-    def get_inlines(self, request, obj):
-        # Each inline row is labelled with the volunteer's full name.
-        return super().get_inlines(request, obj) if reads_names(request.user) else []
 
     def get_queryset(self, request):
         return (

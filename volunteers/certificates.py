@@ -5,11 +5,9 @@ employer or a committee, with their approved hours by month and by activity."""
 import io
 from xml.sax.saxutils import escape
 
-from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.colors import HexColor
@@ -127,25 +125,6 @@ def star_certificate_pdf(award):
     return buffer.getvalue()
 
 
-def parse_period(start_text, end_text):
-    """The optional from/to dates of a proof (YYYY-MM-DD), or a translated ValidationError."""
-    period = []
-    for text in (start_text, end_text):
-        try:
-            value = parse_date(text) if text else None
-        except ValueError:  # well formed but impossible, such as 2026-02-30
-            value = None
-        if text and value is None:
-            raise ValidationError(
-                _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": text}
-            )
-        period.append(value)
-    start, end = period
-    if start and end and start > end:
-        raise ValidationError(_("The start of the period must not be after its end."))
-    return start, end
-
-
 def approved_hours_between(profile, start=None, end=None):
     """The profile's approved hours, dated by their activity's start (local date)."""
     rows = ServiceHours.objects.filter(volunteer=profile, status=HoursStatus.APPROVED)
@@ -235,7 +214,7 @@ def service_proof_pdf(profile, start=None, end=None):
         }
     identity = Table(
         [
-            [_("Name"), _name(user), _("Mobile"), mask_mobile(user.mobile) or "—"],
+            [_("Full name"), _name(user), _("Mobile"), mask_mobile(user.mobile) or "—"],
             [
                 _("Registered on"),
                 _date(profile.registered_on),

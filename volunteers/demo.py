@@ -11,11 +11,12 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from governance.demo import GIVEN, SURNAMES
 from governance.models import NodeKind, OrgNode, Role, User
-from volunteers.hours import points_for
+from volunteers.hours import ledger_reason, points_for
 from volunteers.models import (
     Activity,
     EntryKind,
@@ -178,6 +179,7 @@ def _history(team, people, rng):
     return len(signups)
 
 
+@translation.override(settings.LANGUAGE_CODE)  # commands run untranslated; entries keep text
 def _book_points():
     """One earned entry per approved hours row, in time order, with running balances."""
     balances = {}
@@ -192,7 +194,7 @@ def _book_points():
                 kind=EntryKind.EARNED_HOURS,
                 points=points,
                 balance_after=balances[row.volunteer_id],
-                reason=f"{row.hours} h: {row.activity.title}",
+                reason=ledger_reason(row),
                 key=f"hours:{row.pk}",
                 at=row.decided_at,
             )

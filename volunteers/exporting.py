@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from governance.masking import mask_mobile, mask_name
-from governance.models import Role
-from volunteers.certificates import parse_period
+from governance.masking import mask_mobile
+from governance.params import parse_period
 from volunteers.models import (
     Activity,
     HoursKind,
@@ -25,6 +24,7 @@ from volunteers.models import (
     Team,
     VolunteerProfile,
 )
+from volunteers.profiles import shown_name
 
 
 @dataclass(frozen=True)
@@ -45,19 +45,6 @@ class Period:
     def q(self, path):
         """Rows whose datetime at `path` falls on a local date within the period."""
         return Q(**{f"{path}__date__range": (self.start, self.end)})
-
-
-def shown_volunteer_name(user, profile):
-    """In full for the cadres of the volunteer's own community, who call on them; masked for
-    everyone else (the street sees figures, not people)."""
-    name = str(profile.user)
-    if user.is_superuser or (
-        user.role == Role.COMMUNITY_CADRE
-        and profile.community_id is not None
-        and user.node_id == profile.community_id
-    ):
-        return name
-    return mask_name(name)
 
 
 def _counted(user, period):
@@ -124,7 +111,7 @@ def volunteer_rows(user, period):
         figures = hours.get(profile.pk, {})
         rows.append(
             {
-                "name": shown_volunteer_name(user, profile),
+                "name": shown_name(user, profile),
                 "mobile": mask_mobile(profile.user.mobile),
                 "community": profile.community.place if profile.community else "",
                 "teams": "、".join(teams[profile.pk]),
@@ -173,7 +160,7 @@ def write_hours_workbook(*, user, period, stream):
     sheet = workbook.create_sheet(_("By volunteer"))
     sheet.append(
         [
-            _("Name"),
+            _("Full name"),
             _("Mobile"),
             _("Community"),
             _("Teams"),

@@ -12,7 +12,12 @@ class CheckCodeForm(PortalForm):
         max_length=6,
         validators=[RegexValidator(r"^\d{6}$", _("The code has 6 digits."))],
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}"}
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": r"\d{6}",
+                "title": _("The code has 6 digits."),
+            }
         ),
     )
 
@@ -37,6 +42,10 @@ class DecisionForm(PortalForm):
 
 
 class SkillsForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = VolunteerProfile
         fields = ["skills"]

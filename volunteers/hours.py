@@ -92,6 +92,10 @@ def _locked(entry, actor, allowed):
     return locked
 
 
+def ledger_reason(entry):
+    return _("%(hours)s h: %(activity)s") % {"hours": entry.hours, "activity": entry.activity.title}
+
+
 def approve(*, entry, actor):
     with transaction.atomic():
         entry = _locked(entry, actor, {HoursStatus.PENDING})
@@ -107,8 +111,7 @@ def approve(*, entry, actor):
                 volunteer=entry.volunteer,
                 points=points,
                 kind=EntryKind.EARNED_HOURS,
-                reason=_("%(hours)s h: %(activity)s")
-                % {"hours": entry.hours, "activity": entry.activity.title},
+                reason=ledger_reason(entry),
                 key=f"hours:{entry.pk}",
                 actor=actor,
             )

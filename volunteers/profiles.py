@@ -1,8 +1,9 @@
 """Volunteer profiles: anyone who serves gets one, created on first need."""
 
-from governance.models import NodeKind
+from governance.masking import mask_name
+from governance.models import NodeKind, Role
 from governance.permissions import Perm
-from governance.scope import in_scope, sees_everything, subtree_q
+from governance.scope import in_scope, sees_everything, subtree_q, visible_q
 from volunteers.models import VolunteerProfile
 
 
@@ -29,14 +30,15 @@ def profile_for(user):
 
 def open_to(queryset, user, node_path="node"):
     """What a volunteer sees of teams, activities and rewards: those of their home street,
-    through the shared tree-range filter (everything, for one without a home community)."""
-    if not user.is_authenticated:
-        return queryset
+    and for staff those of their own area too — both through the shared tree-range filter.
+    Someone with neither sees none until their community registers them."""
+    q = visible_q(user, node_path)
     profile = getattr(user, "volunteer", None)
     community = profile.community if profile and profile.community_id else home_community(user)
-    if community is None:
-        return queryset
-    return queryset.filter(subtree_q(community.parent, node_path))
+    if community is not None:
+        street = subtree_q(community.parent, node_path)
+        q = street if q is None else q | street
+    return queryset.none() if q is None else queryset.filter(q)
 
 
 def may_see(user, profile):
@@ -48,3 +50,20 @@ def may_see(user, profile):
     return sees_everything(user) or (
         profile.community is not None and in_scope(user, profile.community)
     )
+
+
+# Who reads volunteers' names in full: the community that keeps the register; the street
+# reads it masked, as it reads the residents' register (grids/privacy.py).
+def reads_names(viewer):
+    return viewer.is_superuser or viewer.role == Role.COMMUNITY_CADRE
+
+
+def shown_name(viewer, profile):
+    """In full for the cadres of the volunteer's own community; masked for everyone else."""
+    name = str(profile.user)
+    own = viewer.is_superuser or (
+        reads_names(viewer)
+        and profile.community_id is not None
+        and viewer.node_id == profile.community_id
+    )
+    return name if own else mask_name(name)

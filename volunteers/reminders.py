@@ -14,10 +14,9 @@ from governance.beat import act_once
 from governance.notifications import notify
 from volunteers import attendance, stars
 from volunteers.models import Activity, HoursStatus, ServiceHours, SignUp, SignUpStatus
-from volunteers.signups import activity_url
+from volunteers.signups import CONFIRM_AHEAD, activity_url
 from volunteers.teams import leaders_of
 
-CONFIRM_AHEAD = timedelta(days=1)
 START_AHEAD = timedelta(hours=1)
 SIGNUP_RELATED = ("activity", "volunteer__user")
 

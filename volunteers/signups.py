@@ -2,6 +2,8 @@
 volunteers signing up at once never overfill it; beyond capacity they wait in line, and a
 cancellation promotes the first in line in the same transaction."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -11,6 +13,22 @@ from django.utils.translation import gettext as _
 from governance.notifications import notify
 from volunteers.models import ACTIVE_SIGNUPS, Activity, SignUp, SignUpStatus
 from volunteers.profiles import profile_for
+
+# The day-before confirmation opens this long before the start.
+CONFIRM_AHEAD = timedelta(days=1)
+
+
+def open_for_sign_up(activity, now):
+    return not activity.cancelled and now <= activity.signup_deadline
+
+
+def may_confirm(signup, now):
+    activity = signup.activity
+    return (
+        signup.status == SignUpStatus.REGISTERED
+        and signup.confirmed_at is None
+        and activity.starts_at - CONFIRM_AHEAD <= now < activity.starts_at
+    )
 
 
 def _locked(activity):

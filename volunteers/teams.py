@@ -30,6 +30,16 @@ def manages(user, team):
     )
 
 
+def decides_hours(user):
+    """A cadre who manages volunteers, or a leader of any team."""
+    return (
+        user.has_perm(Perm.MANAGE_VOLUNTEERS)
+        or Membership.objects.filter(
+            volunteer__user=user, is_leader=True, status=MembershipStatus.APPROVED
+        ).exists()
+    )
+
+
 def leaders_of(team):
     return [
         m.volunteer.user

@@ -113,6 +113,7 @@ def test_the_honeypot_saves_nothing(client, world):
     assert not Whistle.objects.exists()
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_the_form_is_rate_limited_per_ip_with_a_429_that_says_when(client, world, settings):
     settings.PUBLIC_FORM_RATE_PER_IP = "2/h"
     for i in range(2):
@@ -128,6 +129,7 @@ def test_the_form_is_rate_limited_per_ip_with_a_429_that_says_when(client, world
     assert other_ip.status_code == 302
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_the_form_is_rate_limited_per_mobile_across_addresses(client, world, settings):
     settings.PUBLIC_FORM_RATE_PER_MOBILE = "2/h"
     for i in range(2):
@@ -213,6 +215,7 @@ def test_rating_another_browsers_whistle_is_404(client, world):
     assert client.get(f"/report/submitted/{w.tracking_code}/").status_code == 404
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_status_lookups_are_rate_limited(client, world, settings):
     settings.PUBLIC_LOOKUP_RATE_PER_IP = "3/h"
     for _ in range(3):
@@ -295,6 +298,7 @@ def test_the_not_found_page_is_the_portals_own(client):
     assert "红格" in response.content.decode()
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_behind_a_load_balancer_the_limit_counts_each_resident(client, world, settings):
     settings.PROXY_COUNT = 1
     settings.PUBLIC_FORM_RATE_PER_IP = "1/h"
@@ -326,6 +330,7 @@ def test_behind_a_load_balancer_the_limit_counts_each_resident(client, world, se
     )
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_junk_posts_with_a_residents_number_do_not_lock_them_out(client, world, settings):
     settings.PUBLIC_FORM_RATE_PER_MOBILE = "1/h"
     for _ in range(3):

@@ -322,6 +322,7 @@ def test_a_wish_photo_is_checked_and_kept_private(client, world):
         assert staff.get(url).status_code == status
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_the_honeypot_and_the_rate_limit_guard_the_wish_form(client, world, settings):
     client.post("/wishes/new/", form_data(world, website="spam"))
     assert not Wish.objects.exists()

@@ -8,7 +8,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import NodeFactory
+from tests.factories import NodeFactory, UserFactory, cadre
 from tests.volunteers.conftest import T0, make_activity, volunteer
 from volunteers import hours, ledger, signups, stars
 from volunteers.models import (
@@ -137,6 +137,19 @@ def test_another_street_sees_nothing(service):
     assert not SignUp.objects.filter(volunteer__user=outsider).exists()
 
 
+def test_without_a_home_community_or_area_nothing_is_open(service):
+    homeless = UserFactory(username="nomad", role="volunteer", node=None)
+    other_street = NodeFactory(name="绿洲街道党工委", code="LZ")
+    outside_cadre = cadre(other_street, "lz_cadre")
+    for user in (homeless, outside_cadre):
+        client = client_for(user)
+        assert not client.get(reverse("volunteer-home")).context["rows"]
+        assert not client.get(reverse("volunteer-teams")).context["rows"]
+        assert (
+            client.get(reverse("volunteer-activity", args=[service.activity.pk])).status_code == 404
+        )
+
+
 def test_only_leaders_and_the_area_decide(service, cadre_a, cadre_b):
     with at(T0):
         signup = signups.sign_up(activity=service.activity, user=service.alice)
@@ -210,10 +223,10 @@ def test_phone_pages_query_counts_do_not_grow(
         for user, names in pages.items():
             client = client_for(user)
             for name in names:
-                with django_assert_max_num_queries(14):
+                with django_assert_max_num_queries(16):
                     assert client.get(reverse(name)).status_code == 200
         leader = client_for(service.leader)
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(16):
             page = leader.get(reverse("volunteer-activity", args=[service.activity.pk]))
         assert len(page.context["roster"]) == n
 
@@ -237,3 +250,20 @@ def test_a_volunteer_keeps_their_skills(service):
     assert service.alice.volunteer.skills == "急救、理发"
     too_long = client.post(reverse("volunteer-me"), {"skills": "长" * 201}, follow=True)
     assert messages_of(too_long)
+
+
+def test_buttons_appear_only_when_they_can_work(service):
+    activity = service.activity
+    alice = client_for(service.alice)
+    page = reverse("volunteer-activity", args=[activity.pk])
+    with at(T0 - timedelta(hours=1)):
+        signups.sign_up(activity=activity, user=service.alice)
+        early = alice.get(page).context
+    assert not early["can_confirm"]  # the confirmation opens a day before
+    with at(START - timedelta(hours=2)):
+        assert alice.get(page).context["can_confirm"]
+    with at(activity.signup_deadline + timedelta(minutes=1)):
+        assert not client_for(service.bob).get(page).context["signup_open"]
+    tabs = reverse("volunteer-me")
+    assert "/v/approvals/" not in alice.get(tabs).content.decode()
+    assert "/v/approvals/" in client_for(service.leader).get(tabs).content.decode()

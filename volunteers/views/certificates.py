@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 
+from governance.params import parse_period
 from volunteers import certificates
 from volunteers.models import StarAward, VolunteerProfile
 from volunteers.profiles import may_see
@@ -40,7 +41,7 @@ def service_proof(request, pk):
     if not may_see(request.user, profile):
         raise Http404
     try:
-        start, end = certificates.parse_period(request.GET.get("from"), request.GET.get("to"))
+        start, end = parse_period(request.GET.get("from"), request.GET.get("to"))
     except ValidationError as error:
         return HttpResponseBadRequest(
             " ".join(error.messages), content_type="text/plain; charset=utf-8"

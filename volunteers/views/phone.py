@@ -92,10 +92,11 @@ def home(request):
 
 @login_required
 def activity(request, pk):
+    now = timezone.now()
     item = get_object_or_404(
         _activities(request.user).annotate(registered=REGISTERED, waiting=WAITING), pk=pk
     )
-    signup = _my_signups(request.user).filter(activity=item).first()
+    signup = _my_signups(request.user).filter(activity=item).select_related("activity").first()
     leading = teams.manages(request.user, item.team)
     roster = None
     if leading:
@@ -116,7 +117,8 @@ def activity(request, pk):
             "roster": roster,
             # A scanned QR opens this page with the code filled in.
             "code_form": CheckCodeForm(initial={"code": request.GET.get("code", "")[:6]}),
-            "now": timezone.now(),
+            "signup_open": signups.open_for_sign_up(item, now),
+            "can_confirm": signup is not None and signups.may_confirm(signup, now),
         },
     )
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 from governance.masking import mask_name
 from governance.permissions import Perm
 from volunteers import stars
-from volunteers.exporting import shown_volunteer_name
 from volunteers.models import StarAward, StarRound
+from volunteers.profiles import shown_name
 
 
 def _status(star_round, today):
@@ -54,7 +54,7 @@ def rounds(request):
     for star_round in star_rounds:
         star_round.status = _status(star_round, today)
         for award in star_round.visible_awards:
-            award.shown_name = shown_volunteer_name(user, award.volunteer)
+            award.shown_name = shown_name(user, award.volunteer)
     return render(
         request,
         "volunteers/star_rounds.html",
