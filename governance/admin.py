@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from mptt.admin import DraggableMPTTAdmin
 
-from governance.admin_scope import ScopedAdminMixin
+from governance.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from governance.masking import mask_mobile
-from governance.models import OrgNode, User
+from governance.models import OrgNode, PersonalDataExport, User
 from governance.params import parse_id
 from governance.roles import MANAGED_ROLES, Role
 from governance.scope import in_scope, scope_root
@@ -130,3 +130,14 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         if request.user.is_superuser:
             return []
         return ["is_superuser", "groups", "user_permissions"]
+
+
+@admin.register(PersonalDataExport)
+class PersonalDataExportAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Who took files with people's data, for the cadres answerable for them; never edited."""
+
+    node_path = "user__node"
+    list_display = ["at", "user", "filename", "path"]
+    list_select_related = ["user"]
+    list_filter = ["at"]
+    search_fields = ["user__username", "user__full_name", "filename"]

@@ -241,3 +241,33 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PersonalDataExportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from governance.scope import restrict
+
+        return restrict(self, user, "user__node")
+
+
+class PersonalDataExport(models.Model):
+    """Who took a file carrying people's names or numbers out of the portal, and when
+    (个人信息保护法: processing of personal information is recorded). Written by
+    governance.downloads, never edited."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=200)
+    path = models.CharField(_("address"), max_length=300)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    objects = PersonalDataExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personal data export")
+        verbose_name_plural = _("personal data exports")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} {self.filename}"

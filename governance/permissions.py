@@ -16,6 +16,7 @@ class Perm:
     CHANGE_NODE = "governance.change_orgnode"
     DELETE_NODE = "governance.delete_orgnode"
     VIEW_USER = "governance.view_user"
+    VIEW_DATA_EXPORTS = "governance.view_personaldataexport"
     ADD_USER = "governance.add_user"
     CHANGE_USER = "governance.change_user"
     VIEW_WHISTLE = "services.view_whistle"
@@ -84,6 +85,7 @@ _STATION_DETAILS = {
     for model in ("openinghours", "openingexception", "stationamenity")
 }
 _CADRE_WORK = {
+    Perm.VIEW_DATA_EXPORTS,
     *_STATION_WORK,
     *_STATION_DETAILS,
     Perm.ADD_STATION,

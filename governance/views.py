@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from governance import exports, notifications, selectors
+from governance.downloads import XLSX, download
 from governance.models import OrgNode
 from governance.scope import scope_root, subtree_q
 
@@ -82,9 +83,6 @@ def org_export(request, node_id=None):
     nodes = OrgNode.objects.all() if node is None else OrgNode.objects.filter(subtree_q(node))
     stamp = timezone.localdate().isoformat()
     name = f"org-{node.code if node else 'all'}-{stamp}.xlsx"
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = download(request, name, XLSX)
     exports.write_tree_workbook(nodes, response)
     return response

@@ -10,7 +10,6 @@ from grids.importing import COLUMNS, PARTY_TAG
 from grids.models import Household, Resident
 from grids.privacy import shown_mobile, shown_name
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TREE_ORDER = ("building__tree_id", "building__lft", "unit", "room")
 
 

@@ -7,13 +7,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
+from governance.downloads import XLSX, download
 from governance.forms import PortalForm
 from governance.permissions import Perm
 from governance.scope import scope_root, sees_everything
@@ -26,7 +26,7 @@ ERRORS_SHOWN = 500
 class ImportForm(PortalForm):
     file = forms.FileField(
         label=gettext_lazy("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{exporting.CONTENT_TYPE}"}),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}"}),
     )
 
     def clean_file(self):
@@ -93,17 +93,11 @@ def _confirm(request):
     return redirect("grids-import")
 
 
-def _xlsx_response(name):
-    response = HttpResponse(content_type=exporting.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_required
 @permission_required(Perm.ADD_HOUSEHOLD, raise_exception=True)
 @require_GET
 def import_template(request):
-    response = _xlsx_response("registers-template.xlsx")
+    response = download(request, "registers-template.xlsx", XLSX)
     exporting.write_template(response)
     return response
 
@@ -116,6 +110,7 @@ def export(request):
     if root is None and not sees_everything(request.user):
         raise PermissionDenied  # staff with no place in the tree see no registers
     code = root.code if root else "all"
-    response = _xlsx_response(f"registers-{code}-{timezone.localdate().isoformat()}.xlsx")
+    name = f"registers-{code}-{timezone.localdate().isoformat()}.xlsx"
+    response = download(request, name, XLSX, personal=True)
     exporting.write_registers_workbook(user=request.user, stream=response)
     return response

@@ -4,10 +4,10 @@ care records and visits, the visit form, and the contact card PDF."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from governance.downloads import PDF, download
 from governance.permissions import Perm
 from grids import care
 from grids.cards import contact_card_pdf
@@ -123,6 +123,5 @@ def contact_card(request, pk):
         ),
         pk=pk,
     )
-    response = HttpResponse(contact_card_pdf(record), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="contact-card-{record.pk}.pdf"'
-    return response
+    pdf = contact_card_pdf(record)
+    return download(request, f"contact-card-{record.pk}.pdf", PDF, pdf, inline=True, personal=True)

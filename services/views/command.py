@@ -2,10 +2,11 @@
 from street to community to grid."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from governance.downloads import XLSX, download
 from governance.models import OrgNode
 from governance.permissions import Perm
 from governance.scope import scope_root
@@ -112,11 +113,8 @@ def page(request, node_id=None):
 def export(request, node_id):
     node = _node(request, node_id)
     period = _period(request)
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     name = f"command-center-{node.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = download(request, name, XLSX)
     command_center_workbook(
         node,
         period,

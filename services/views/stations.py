@@ -6,12 +6,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.downloads import PDF, download
 from governance.models import NodeKind, OrgNode
 from governance.params import parse_id
 from governance.permissions import Perm
@@ -147,9 +148,7 @@ def poster(request, pk):
     station = get_object_or_404(_visible_stations(request.user), pk=pk)
     base_url = settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
     pdf = posters.poster_pdf(station, base_url)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="poster-{station.code}.pdf"'
-    return response
+    return download(request, f"poster-{station.code}.pdf", PDF, pdf, inline=True)
 
 
 @login_required

@@ -160,11 +160,11 @@ def test_the_proof_query_count_does_not_grow_with_hours(
     other = volunteer("carol", service.team.node, full_name="孙卡罗")
     approved(service.activity, other, "2", cadre_a)
     client = client_for(cadre_a)
-    # Session, user, the profile with its total, permissions, the cadre's node, two sums.
-    with django_assert_max_num_queries(8):
+    # Session, user, the profile with its total, permissions, the node, two sums, the record.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("volunteer-service-proof", args=[alice.volunteer.pk]))
     assert response.status_code == 200
     url = reverse("volunteer-star-certificate", args=[star_award(alice).pk])
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200

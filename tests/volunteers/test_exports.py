@@ -175,6 +175,6 @@ def test_the_query_count_does_not_grow_with_rows(
         )
     client = client_for(cadre_a)
     # Session, user, permissions and scope node, then one query per figure.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         _response, (teams, people, _months) = workbook(client)
     assert len(teams) == n + 1 and len(people) == n + 1

@@ -3,20 +3,15 @@ honour certificate of a confirmed star award and the proof of service."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 
+from governance.downloads import PDF, download
 from governance.params import parse_period
 from volunteers import certificates
 from volunteers.models import StarAward, VolunteerProfile
 from volunteers.profiles import may_see
 from volunteers.stars import with_approved_hours
-
-
-def _pdf(content, filename):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -30,7 +25,10 @@ def star_certificate(request, pk):
     )
     if not may_see(request.user, award.volunteer):
         raise Http404
-    return _pdf(certificates.star_certificate_pdf(award), f"star-certificate-{award.pk}.pdf")
+    pdf = certificates.star_certificate_pdf(award)
+    return download(
+        request, f"star-certificate-{award.pk}.pdf", PDF, pdf, inline=True, personal=True
+    )
 
 
 @login_required
@@ -46,6 +44,7 @@ def service_proof(request, pk):
         return HttpResponseBadRequest(
             " ".join(error.messages), content_type="text/plain; charset=utf-8"
         )
-    return _pdf(
-        certificates.service_proof_pdf(profile, start, end), f"service-proof-{profile.pk}.pdf"
+    pdf = certificates.service_proof_pdf(profile, start, end)
+    return download(
+        request, f"service-proof-{profile.pk}.pdf", PDF, pdf, inline=True, personal=True
     )

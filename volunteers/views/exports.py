@@ -2,11 +2,11 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 
+from governance.downloads import XLSX, download
 from governance.permissions import Perm
 from governance.scope import scope_root
-from grids.exporting import CONTENT_TYPE
 from volunteers.exporting import Period, write_hours_workbook
 
 
@@ -24,7 +24,6 @@ def hours_workbook(request):
         f"volunteer-hours-{root.code if root else 'all'}-"
         f"{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     )
-    response = HttpResponse(content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = download(request, name, XLSX, personal=True)
     write_hours_workbook(user=request.user, period=period, stream=response)
     return response
