@@ -331,3 +331,20 @@ def test_more_places_go_to_those_waiting_and_a_cancellation_is_told(service):
     signups.activity_changed(activity, ["cancelled"])
     told = Notification.objects.filter(title__contains=activity.title, url__contains="/v/")
     assert {n.recipient.username for n in told} >= {"alice", "bob", "leader"}
+
+
+@pytest.mark.parametrize(
+    ("hours_by_rating_date", "proposed"),
+    [("99.99", None), ("100", 1), ("299.99", 1), ("300", 2), ("600", 3), ("1000", 4), ("1500", 5)],
+)
+def test_the_job_proposes_the_star_each_threshold_earns(
+    service, cadre_a, hours_by_rating_date, proposed
+):
+    left = Decimal(hours_by_rating_date)
+    while left > 0:  # one record holds under 1,000 hours
+        approved_hours(service, service.alice, min(left, Decimal(900)), cadre_a)
+        left -= 900
+    with at(T0.replace(month=6, day=30, hour=23)):
+        stars.run()
+    award = StarAward.objects.filter(volunteer__user=service.alice).first()
+    assert (award.stars if award else None) == proposed
