@@ -40,7 +40,7 @@ from volunteers.models import (
     Team,
     VolunteerProfile,
 )
-from volunteers.profiles import reads_names, shown_name
+from volunteers.profiles import reads_name_of, reads_names, shown_name
 
 
 def error_text(error):
@@ -88,15 +88,14 @@ class VolunteerNamesMixin:
         checkbox = forms.CheckboxInput(attrs, lambda value: False)
         return checkbox.render(ACTION_CHECKBOX_NAME, str(obj.pk))
 
+    def _reads_name(self, request, obj):
+        return obj is None or reads_name_of(request.user, self.profile_of(obj))
+
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and (
-            obj is None or reads_names(request.user)
-        )
+        return super().has_view_permission(request, obj) and self._reads_name(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or reads_names(request.user)
-        )
+        return super().has_change_permission(request, obj) and self._reads_name(request, obj)
 
 
 class NamedInlinesMixin:
@@ -596,6 +595,17 @@ class RewardAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["active"]
     list_select_related = ["node"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Gifts may be redeemed while the page is open: apply the cadre's change of stock
+        # as a difference, and write back only the other fields changed.
+        others = [name for name in form.changed_data if name != "stock"]
+        if others:
+            obj.save(update_fields=others)
+        if "stock" in form.changed_data:
+            rewards.restock(obj, form.cleaned_data["stock"] - form.initial["stock"])
 
 
 @admin.register(Redemption)

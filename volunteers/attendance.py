@@ -79,7 +79,9 @@ def close(activity_id, now=None):
         activity = Activity.objects.select_for_update().get(pk=activity_id)
         if activity.closed_at is not None or now <= activity.ends_at + MARGIN:
             return False
-        registered = activity.signups.select_for_update().filter(status=SignUpStatus.REGISTERED)
+        registered = activity.signups.select_for_update(of=("self",)).filter(
+            status=SignUpStatus.REGISTERED
+        )
         for signup in registered.select_related("volunteer"):
             signup.activity = activity
             if signup.checked_in_at is None:

@@ -6,13 +6,21 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.permissions import Perm
 from governance.scope import in_scope
 from volunteers import ledger
-from volunteers.models import EntryKind, HoursKind, HoursStatus, LedgerEntry, ServiceHours
+from volunteers.models import (
+    Activity,
+    EntryKind,
+    HoursKind,
+    HoursStatus,
+    LedgerEntry,
+    ServiceHours,
+)
 
 
 def clipped_hours(activity, checked_in_at, checked_out_at):
@@ -47,11 +55,29 @@ def add_honour_hours(*, activity, volunteer, hours, reason, actor):
         raise ValidationError(_("Enter the hours as a number.")) from error
     if not reason.strip():
         raise ValidationError(_("Honour hours need a reason."))
-    if hours <= 0 or hours > Decimal(str(activity.length_hours)):
+    length = Decimal(str(activity.length_hours))
+    if hours <= 0 or hours > length:
         raise ValidationError(
             _("Honour hours must be more than 0 and at most the activity's %(length)s hours.")
             % {"length": activity.length_hours}
         )
+    with transaction.atomic():
+        # Under the activity's lock: all of a volunteer's hours for it stay within its length.
+        Activity.objects.select_for_update().get(pk=activity.pk)
+        recorded = ServiceHours.objects.filter(
+            activity=activity,
+            volunteer=volunteer,
+            status__in=(HoursStatus.PENDING, HoursStatus.APPROVED),
+        ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+        if recorded + hours > length:
+            raise ValidationError(
+                _("With these, %(name)s would have %(total)s hours for an activity of %(length)s.")
+                % {"name": volunteer, "total": recorded + hours, "length": activity.length_hours}
+            )
+        return _create_honour(activity, volunteer, hours, reason, actor)
+
+
+def _create_honour(activity, volunteer, hours, reason, actor):
     return ServiceHours.objects.create(
         volunteer=volunteer,
         activity=activity,
@@ -59,14 +85,6 @@ def add_honour_hours(*, activity, volunteer, hours, reason, actor):
         hours=hours,
         reason=reason.strip(),
         created_by=actor,
-    )
-
-
-def may_decide(user, entry):
-    from volunteers.teams import leads
-
-    return (user.has_perm(Perm.MANAGE_VOLUNTEERS) and in_scope(user, entry.activity.node)) or leads(
-        user, entry.activity.team_id
     )
 
 
@@ -83,7 +101,7 @@ def _locked(entry, actor, allowed):
         .select_related("activity__team", "volunteer__user")
         .get(pk=entry.pk)
     )
-    if not may_decide(actor, locked):
+    if not ServiceHours.objects.decidable_by(actor).filter(pk=entry.pk).exists():
         raise PermissionDenied(_("Only the team's leaders or the community decide on hours."))
     if locked.status not in allowed:
         raise ValidationError(
@@ -140,7 +158,8 @@ def reverse(*, entry, actor, reason):
     with transaction.atomic():
         entry = _locked(entry, actor, {HoursStatus.APPROVED})
         entry.status, entry.reversal_reason = HoursStatus.REVERSED, reason.strip()[:200]
-        entry.save(update_fields=["status", "reversal_reason"])
+        entry.reversed_at, entry.reversed_by = timezone.now(), actor
+        entry.save(update_fields=["status", "reversal_reason", "reversed_at", "reversed_by"])
         earned = (
             LedgerEntry.objects.filter(key=f"hours:{entry.pk}").values_list("points", flat=True)
         ).first()

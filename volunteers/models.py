@@ -205,6 +205,15 @@ class Activity(models.Model):
             raise ValidationError(
                 {"signup_deadline": _("Sign-up must close by the time the activity starts.")}
             )
+        # Hours of people already there would be lost with it.
+        if self.cancelled and self.pk and self.signups.filter(checked_in_at__isnull=False).exists():
+            raise ValidationError(
+                {
+                    "cancelled": _(
+                        "Volunteers have checked in: the activity can no longer be cancelled."
+                    )
+                }
+            )
 
     @property
     def length_hours(self):
@@ -285,6 +294,21 @@ class HoursQuerySet(ScopedQuerySet):
         """Hours that count: approved and not reversed."""
         return self.filter(status=HoursStatus.APPROVED)
 
+    def decidable_by(self, user):
+        """Hours of the teams the user leads and, for cadres, of activities in their area;
+        never their own."""
+        from governance.permissions import Perm
+        from governance.scope import visible_q
+
+        led = Membership.objects.filter(
+            volunteer__user=user, is_leader=True, status=MembershipStatus.APPROVED
+        ).values("team")
+        condition = Q(activity__team__in=led)
+        area = visible_q(user, "activity__node")
+        if area is not None and user.has_perm(Perm.MANAGE_VOLUNTEERS):
+            condition |= area
+        return self.filter(condition).exclude(volunteer__user=user)
+
 
 class ServiceHours(models.Model):
     """Hours are never deleted: approved hours can only be reversed, with a reason."""
@@ -336,6 +360,15 @@ class ServiceHours(models.Model):
         related_name="+",
     )
     reversal_reason = models.CharField(_("reason for reversal"), max_length=200, blank=True)
+    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        User,
+        verbose_name=_("reversed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     approval_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = HoursQuerySet.as_manager()

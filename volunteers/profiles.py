@@ -3,7 +3,7 @@
 from governance.masking import mask_name
 from governance.models import NodeKind, Role
 from governance.permissions import Perm
-from governance.scope import in_scope, sees_everything, subtree_q, visible_q
+from governance.scope import subtree_q, visible_q
 from volunteers.models import VolunteerProfile
 
 
@@ -42,13 +42,10 @@ def open_to(queryset, user, node_path="node"):
 
 
 def may_see(user, profile):
-    """The volunteer themself, or a cadre whose area holds their home community."""
-    if user.pk == profile.user_id:
-        return True
-    if not user.has_perm(Perm.VIEW_VOLUNTEERS):
-        return False
-    return sees_everything(user) or (
-        profile.community is not None and in_scope(user, profile.community)
+    """Certificates and the proof of service: the volunteer themself, or the cadres of their
+    own community (who issue them)."""
+    return user.pk == profile.user_id or (
+        user.has_perm(Perm.VIEW_VOLUNTEERS) and reads_name_of(user, profile)
     )
 
 
@@ -58,12 +55,16 @@ def reads_names(viewer):
     return viewer.is_superuser or viewer.role == Role.COMMUNITY_CADRE
 
 
-def shown_name(viewer, profile):
-    """In full for the cadres of the volunteer's own community; masked for everyone else."""
-    name = str(profile.user)
-    own = viewer.is_superuser or (
+def reads_name_of(viewer, profile):
+    return viewer.is_superuser or (
         reads_names(viewer)
         and profile.community_id is not None
         and viewer.node_id == profile.community_id
     )
-    return name if own else mask_name(name)
+
+
+def shown_name(viewer, profile, *, leader=False):
+    """In full for the cadres of the volunteer's own community and for `leader`s of their
+    team (who call them); masked for everyone else."""
+    name = str(profile.user)
+    return name if leader or reads_name_of(viewer, profile) else mask_name(name)

@@ -37,6 +37,16 @@ def redeem(*, reward, user):
     return redemption
 
 
+def restock(reward, change):
+    """Add (or take away) gifts; stock already reserved by redemptions stays reserved."""
+    with transaction.atomic():
+        locked = Reward.objects.select_for_update().get(pk=reward.pk)
+        locked.stock = max(locked.stock + change, 0)
+        locked.save(update_fields=["stock"])
+    reward.stock = locked.stock
+    return locked
+
+
 def _close(redemption, actor, status):
     if not (actor.has_perm(Perm.MANAGE_VOLUNTEERS) and in_scope(actor, redemption.reward.node)):
         raise PermissionDenied(_("Only the gift's community hands it over or cancels it."))

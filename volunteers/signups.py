@@ -32,7 +32,9 @@ def may_confirm(signup, now):
 
 
 def _locked(activity):
-    return Activity.objects.select_for_update().select_related("team").get(pk=activity.pk)
+    return (
+        Activity.objects.select_for_update(of=("self",)).select_related("team").get(pk=activity.pk)
+    )
 
 
 def sign_up(*, activity, user, now=None):
@@ -54,7 +56,9 @@ def sign_up(*, activity, user, now=None):
         status = SignUpStatus.REGISTERED if taken < activity.capacity else SignUpStatus.WAITLISTED
         if signup is None:
             signup = SignUp(activity=activity, volunteer=volunteer)
-        signup.status, signup.queued_at, signup.confirmed_at = status, now, None
+        signup.status, signup.queued_at = status, now
+        # A re-join starts afresh: its confirmation and reminders are due again.
+        signup.confirmed_at = signup.confirmation_requested_at = signup.start_reminded_at = None
         signup.save()
     return signup
 
@@ -69,7 +73,7 @@ def cancel(*, signup, now=None):
             raise ValidationError(_("This sign-up is already cancelled."))
         if signup.checked_in_at is not None or now >= activity.starts_at:
             raise ValidationError(_("The activity has started: it can no longer be cancelled."))
-        freed = signup.status == SignUpStatus.REGISTERED
+        freed = signup.status == SignUpStatus.REGISTERED and not activity.cancelled
         signup.status = SignUpStatus.CANCELLED
         signup.save(update_fields=["status"])
         if freed:
@@ -79,7 +83,7 @@ def cancel(*, signup, now=None):
 
 def _promote_first_waiting(activity):
     first = (
-        activity.signups.select_for_update()
+        activity.signups.select_for_update(of=("self",))
         .filter(status=SignUpStatus.WAITLISTED)
         .select_related("volunteer__user")
         .order_by("queued_at", "pk")
@@ -120,11 +124,17 @@ def confirm_attendance(*, signup, now=None):
     """The day-before confirmation: "yes, I am coming"."""
     now = now or timezone.now()
     with transaction.atomic():
-        signup = SignUp.objects.select_for_update().select_related("activity").get(pk=signup.pk)
+        signup = (
+            SignUp.objects.select_for_update(of=("self",))
+            .select_related("activity")
+            .get(pk=signup.pk)
+        )
         if signup.status != SignUpStatus.REGISTERED:
             raise ValidationError(_("Only a volunteer with a place can confirm."))
-        if now >= signup.activity.ends_at:
-            raise ValidationError(_("The activity is over."))
+        if now < signup.activity.starts_at - CONFIRM_AHEAD:
+            raise ValidationError(_("Confirmation opens a day before the start."))
+        if now >= signup.activity.starts_at:
+            raise ValidationError(_("The activity has started."))
         if signup.confirmed_at is None:
             signup.confirmed_at = now
             signup.save(update_fields=["confirmed_at"])

@@ -13,14 +13,19 @@ from volunteers.models import Membership, MembershipStatus
 from volunteers.profiles import profile_for
 
 
+def _leaderships(user):
+    return Membership.objects.filter(
+        volunteer__user=user, is_leader=True, status=MembershipStatus.APPROVED
+    )
+
+
 def leads(user, team_id):
     """Whether the user is an approved leader of the team."""
-    return Membership.objects.filter(
-        team_id=team_id,
-        volunteer__user=user,
-        is_leader=True,
-        status=MembershipStatus.APPROVED,
-    ).exists()
+    return _leaderships(user).filter(team_id=team_id).exists()
+
+
+def led_team_ids(user):
+    return set(_leaderships(user).values_list("team_id", flat=True))
 
 
 def manages(user, team):
@@ -32,12 +37,7 @@ def manages(user, team):
 
 def decides_hours(user):
     """A cadre who manages volunteers, or a leader of any team."""
-    return (
-        user.has_perm(Perm.MANAGE_VOLUNTEERS)
-        or Membership.objects.filter(
-            volunteer__user=user, is_leader=True, status=MembershipStatus.APPROVED
-        ).exists()
-    )
+    return user.has_perm(Perm.MANAGE_VOLUNTEERS) or _leaderships(user).exists()
 
 
 def leaders_of(team):

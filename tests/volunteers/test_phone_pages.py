@@ -163,7 +163,7 @@ def test_only_leaders_and_the_area_decide(service, cadre_a, cadre_b):
     decide = reverse("volunteer-decide-hours", args=[entry.pk])
     for outsider in (service.bob, cadre_b):
         client = client_for(outsider)
-        assert not client.get(reverse("volunteer-approvals")).context["entries"]
+        assert not client.get(reverse("volunteer-approvals")).context["rows"]
         assert client.post(decide, {"decision": "approve"}).status_code == 404
         mark = reverse("volunteer-mark", args=[signup.pk])
         assert client.post(mark, {"direction": "in"}).status_code == 404
@@ -267,3 +267,18 @@ def test_buttons_appear_only_when_they_can_work(service):
     tabs = reverse("volunteer-me")
     assert "/v/approvals/" not in alice.get(tabs).content.decode()
     assert "/v/approvals/" in client_for(service.leader).get(tabs).content.decode()
+
+
+def test_names_are_shown_to_the_team_and_the_community_only(service, street_cadre, cadre_a):
+    with at(T0):
+        signups.sign_up(activity=service.activity, user=service.alice)
+    activity_page = reverse("volunteer-activity", args=[service.activity.pk])
+    street = client_for(street_cadre).get(activity_page).content.decode()
+    assert "王爱丽" not in street and "王某" in street  # the street manages, masked
+    assert "王爱丽" in client_for(service.leader).get(activity_page).content.decode()
+    team_page = reverse("volunteer-team", args=[service.team.pk])
+    outsider = volunteer("erin", NodeFactory(parent=service.team.node.parent, code="HX-09"))
+    assert "王爱丽" not in client_for(outsider).get(team_page).content.decode()
+    proof = reverse("volunteer-service-proof", args=[service.alice.volunteer.pk])
+    assert client_for(street_cadre).get(proof).status_code == 404
+    assert client_for(cadre_a).get(proof).status_code == 200

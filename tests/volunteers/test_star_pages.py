@@ -64,7 +64,7 @@ def stars_of(service):
 
 
 def test_the_job_proposes_on_a_rating_date_once_and_confirms_after_the_notice(
-    client_for, street_cadre, rated
+    client_for, street_cadre, cadre_a, rated
 ):
     client = client_for(street_cadre)
     with time_machine.travel(at(6, 30), tick=False):  # a Tuesday, a rating date
@@ -83,9 +83,12 @@ def test_the_job_proposes_on_a_rating_date_once_and_confirms_after_the_notice(
         assert run_job(client) == [job_message(0, 2)]
         page = client.get(ROUNDS)
     assert stars_of(rated) == {"alice": 2, "bob": 1, "leader": 0}
+    community_page = client_for(cadre_a).get(ROUNDS).content.decode()
     for award in StarAward.objects.all():
         assert award.confirmed_at is not None
-        assert reverse("volunteer-star-certificate", args=[award.pk]) in page.content.decode()
+        certificate = reverse("volunteer-star-certificate", args=[award.pk])
+        # Certificates carry the full name: the community issues them, the street does not.
+        assert certificate in community_page and certificate not in page.content.decode()
 
 
 def test_only_the_street_may_run_the_job(client_for, cadre_a, street_cadre, rated):

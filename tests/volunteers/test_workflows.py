@@ -258,11 +258,15 @@ def test_stars_at_each_threshold(approved, expected):
 
 
 def approved_hours(service, user, amount, cadre):
-    entry = hours.add_honour_hours(
-        activity=service.activity, volunteer=user.volunteer, hours="3", reason="x", actor=cadre
+    """A long record of service, in short: one entry of `amount` hours, approved."""
+    entry = ServiceHours.objects.create(
+        volunteer=user.volunteer,
+        activity=service.activity,
+        kind="honour",
+        hours=amount,
+        reason="累计",
+        created_by=cadre,
     )
-    ServiceHours.objects.filter(pk=entry.pk).update(hours=amount)  # a long record, in short
-    entry.refresh_from_db()
     return hours.approve(entry=entry, actor=cadre)
 
 
@@ -348,3 +352,70 @@ def test_the_job_proposes_the_star_each_threshold_earns(
         stars.run()
     award = StarAward.objects.filter(volunteer__user=service.alice).first()
     assert (award.stars if award else None) == proposed
+
+
+# --- Found in review
+
+
+def test_nobody_approves_their_own_hours(service, cadre_a):
+    entry = hours.add_honour_hours(
+        activity=service.activity,
+        volunteer=service.leader.volunteer,
+        hours="1",
+        reason="组织",
+        actor=cadre_a,
+    )
+    with pytest.raises(PermissionDenied):
+        hours.approve(entry=entry, actor=service.leader)
+    hours.approve(entry=entry, actor=cadre_a)
+    hours.reverse(entry=entry, actor=cadre_a, reason="重复")
+    entry.refresh_from_db()
+    assert entry.reversed_by == cadre_a and entry.reversed_at is not None
+
+
+def test_all_of_a_volunteers_hours_fit_the_activity(service, cadre_a):
+    args = {"activity": service.activity, "volunteer": service.alice.volunteer, "actor": cadre_a}
+    hours.add_honour_hours(**args, hours="2", reason="组织")
+    with pytest.raises(ValidationError):
+        hours.add_honour_hours(**args, hours="1.5", reason="再次")  # 3.5 h of a 3 h activity
+    assert ServiceHours.objects.count() == 1
+
+
+def test_an_activity_with_people_checked_in_cannot_be_cancelled(service):
+    activity = service.activity
+    with at(T0):
+        signup = signups.sign_up(activity=activity, user=service.alice)
+    with at(START):
+        attendance.check_in(signup=signup, code=activity.checkin_code)
+    activity.cancelled = True
+    with pytest.raises(ValidationError):
+        activity.full_clean()
+
+
+def test_a_cancelled_activity_promotes_nobody_and_confirmation_waits_for_the_day_before(
+    service,
+):
+    activity = make_activity(service.team, capacity=1)
+    with at(T0 - timedelta(days=3)):
+        first = signups.sign_up(activity=activity, user=service.alice)
+        waiting = signups.sign_up(activity=activity, user=service.bob)
+        with pytest.raises(ValidationError):
+            signups.confirm_attendance(signup=first)  # too early
+    activity.cancelled = True
+    activity.save()
+    with at(T0 - timedelta(days=2)):
+        signups.cancel(signup=first)
+    waiting.refresh_from_db()
+    assert waiting.status == SignUpStatus.WAITLISTED
+
+
+def test_restocking_in_the_admin_keeps_gifts_reserved_meanwhile(service):
+    reward = service.reward  # 5 in stock
+    ledger.award_points(user=service.alice, points=20, reason="心愿", key="w:1")
+    rewards.redeem(reward=reward, user=service.alice)  # 4 left, while a cadre edits
+    rewards.restock(reward, +3)  # the cadre's page showed 5 and they typed 8
+    reward.refresh_from_db()
+    assert reward.stock == 7
+    rewards.restock(reward, -100)
+    reward.refresh_from_db()
+    assert reward.stock == 0

@@ -15,9 +15,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from governance.masking import mask_mobile
-from governance.permissions import Perm
 from governance.qr import qr_svg
-from governance.scope import visible_q
 from services.views.public import private_file
 from services.views.steps import flash_form_errors
 from volunteers import attendance, hours, rewards, signups, stars, teams
@@ -36,7 +34,7 @@ from volunteers.models import (
     SignUpStatus,
     Team,
 )
-from volunteers.profiles import open_to, profile_for
+from volunteers.profiles import open_to, profile_for, shown_name
 
 REGISTERED = Count("signups", filter=Q(signups__status=SignUpStatus.REGISTERED))
 WAITING = Count("signups", filter=Q(signups__status=SignUpStatus.WAITLISTED))
@@ -100,8 +98,13 @@ def activity(request, pk):
     leading = teams.manages(request.user, item.team)
     roster = None
     if leading:
+        leader = teams.leads(request.user, item.team_id)
         roster = [
-            {"signup": s, "mobile": mask_mobile(s.volunteer.user.mobile)}
+            {
+                "signup": s,
+                "name": shown_name(request.user, s.volunteer, leader=leader),
+                "mobile": mask_mobile(s.volunteer.user.mobile),
+            }
             for s in item.signups.filter(status__in=ACTIVE_SIGNUPS).select_related(
                 "volunteer__user"
             )
@@ -276,7 +279,11 @@ def team(request, pk):
             "team": item,
             "leading": leading,
             "membership": members.filter(volunteer__user=request.user).first(),
-            "members": [m for m in members if m.status == MembershipStatus.APPROVED],
+            "members": [
+                {"membership": m, "name": shown_name(request.user, m.volunteer, leader=leading)}
+                for m in members
+                if m.status == MembershipStatus.APPROVED
+            ],
             "requests": [m for m in members if m.status == MembershipStatus.PENDING]
             if leading
             else [],
@@ -317,35 +324,29 @@ def decide_membership(request, pk):
     return redirect("volunteer-team", pk=membership.team_id)
 
 
-def _decidable_hours(user):
-    """Pending hours of teams the user leads, and of activities in a cadre's area."""
-    led = Membership.objects.filter(
-        volunteer__user=user, is_leader=True, status=MembershipStatus.APPROVED
-    ).values("team")
-    condition = Q(activity__team__in=led)
-    area = visible_q(user, "activity__node")
-    if area is not None and user.has_perm(Perm.MANAGE_VOLUNTEERS):
-        condition |= area
-    return ServiceHours.objects.filter(condition)
-
-
 @login_required
 def approvals(request):
     waiting = (
-        _decidable_hours(request.user)
+        ServiceHours.objects.decidable_by(request.user)
         .filter(status=HoursStatus.PENDING)
         .select_related("activity__team", "volunteer__user")
         .order_by("created_at")[:100]
     )
-    return render(
-        request, "volunteers/approvals.html", {"entries": waiting, "form": DecisionForm()}
-    )
+    led = teams.led_team_ids(request.user)
+    rows = [
+        {
+            "entry": entry,
+            "name": shown_name(request.user, entry.volunteer, leader=entry.activity.team_id in led),
+        }
+        for entry in waiting
+    ]
+    return render(request, "volunteers/approvals.html", {"rows": rows, "form": DecisionForm()})
 
 
 @login_required
 @require_POST
 def decide_hours(request, pk):
-    entry = get_object_or_404(_decidable_hours(request.user), pk=pk)
+    entry = get_object_or_404(ServiceHours.objects.decidable_by(request.user), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         flash_form_errors(request, form)

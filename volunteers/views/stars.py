@@ -14,7 +14,7 @@ from governance.masking import mask_name
 from governance.permissions import Perm
 from volunteers import stars
 from volunteers.models import StarAward, StarRound
-from volunteers.profiles import shown_name
+from volunteers.profiles import may_see, shown_name
 
 
 def _status(star_round, today):
@@ -55,6 +55,7 @@ def rounds(request):
         star_round.status = _status(star_round, today)
         for award in star_round.visible_awards:
             award.shown_name = shown_name(user, award.volunteer)
+            award.may_open = may_see(user, award.volunteer)
     return render(
         request,
         "volunteers/star_rounds.html",
