@@ -27,11 +27,18 @@ class ScopedAdminMixin:
     def _object_in_scope(self, request, obj):
         return obj is None or in_scope(request.user, self.node_of(obj))
 
+    def may_open(self, request, obj):
+        """A further condition for a row's own page (e.g. it names a person in full)."""
+        return True
+
+    def _opens(self, request, obj):
+        return self._object_in_scope(request, obj) and (obj is None or self.may_open(request, obj))
+
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._object_in_scope(request, obj)
+        return super().has_view_permission(request, obj) and self._opens(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._object_in_scope(request, obj)
+        return super().has_change_permission(request, obj) and self._opens(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._object_in_scope(request, obj)

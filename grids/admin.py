@@ -97,14 +97,8 @@ class ContactOnlyAdminMixin:
     """A person's page opens only for those who see their name and number in full; the
     list is shown to the rest masked. `node_path` leads to the resident's building."""
 
-    def _sees_contact(self, request, obj):
-        return obj is None or sees_resident_contact(request.user, self.node_of(obj))
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._sees_contact(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._sees_contact(request, obj)
+    def may_open(self, request, obj):
+        return sees_resident_contact(request.user, self.node_of(obj))
 
 
 @admin.register(Resident)

@@ -88,14 +88,8 @@ class VolunteerNamesMixin:
         checkbox = forms.CheckboxInput(attrs, lambda value: False)
         return checkbox.render(ACTION_CHECKBOX_NAME, str(obj.pk))
 
-    def _reads_name(self, request, obj):
-        return obj is None or reads_name_of(request.user, self.profile_of(obj))
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._reads_name(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._reads_name(request, obj)
+    def may_open(self, request, obj):
+        return reads_name_of(request.user, self.profile_of(obj))
 
 
 class NamedInlinesMixin:

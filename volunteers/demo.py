@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from governance.demo import GIVEN, SURNAMES
 from governance.models import NodeKind, OrgNode, Role, User
+from volunteers import stars
 from volunteers.hours import ledger_reason, points_for
 from volunteers.models import (
     Activity,
@@ -29,12 +30,10 @@ from volunteers.models import (
     ServiceHours,
     SignUp,
     SignUpStatus,
-    StarAward,
     StarRound,
     Team,
     VolunteerProfile,
 )
-from volunteers.stars import stars_for, with_approved_hours
 
 TEAMS = [("守望彩虹", "助老服务队"), ("小红帽", "平安巡逻队"), ("红色物业", "环境整治队")]
 TITLES = ["助老清洁", "楼道清理", "夜间巡逻", "垃圾分类宣传", "义诊咨询", "四点半课堂"]
@@ -205,29 +204,14 @@ def _book_points():
         profile.save(update_fields=["points_balance"])
 
 
+@translation.override(settings.LANGUAGE_CODE)  # the volunteers are told, in Chinese
 def _confirmed_round(rating_date):
-    """Last December's round, through its notice period and confirmed."""
-    star_round = StarRound.objects.create(
-        rating_date=rating_date,
-        notice_ends_on=rating_date + timedelta(days=7),
-        proposed_at=_at(rating_date, 9),
-        confirmed_at=_at(rating_date + timedelta(days=8), 9),
+    """Last December's round, proposed then, through its notice period and confirmed."""
+    star_round, _proposed = stars.propose(rating_date)
+    StarRound.objects.filter(pk=star_round.pk).update(
+        proposed_at=_at(rating_date, 9), notice_ends_on=rating_date + timedelta(days=7)
     )
-    profiles = with_approved_hours(VolunteerProfile.objects.all(), rating_date)
-    awards = [
-        StarAward(
-            round=star_round,
-            volunteer=p,
-            stars=stars_for(p.approved_hours),
-            hours=p.approved_hours,
-            confirmed_at=star_round.confirmed_at,
-        )
-        for p in profiles
-        if stars_for(p.approved_hours)
-    ]
-    StarAward.objects.bulk_create(awards)
-    for award in awards:
-        VolunteerProfile.objects.filter(pk=award.volunteer_id).update(stars=award.stars)
+    stars.confirm(star_round, now=_at(rating_date + timedelta(days=8), 9))
 
 
 def _coming_up(team, regular):

@@ -96,18 +96,27 @@ def points_for(entry):
 
 
 def _locked(entry, actor, allowed):
-    locked = (
-        ServiceHours.objects.select_for_update(of=("self",))
-        .select_related("activity__team", "volunteer__user")
-        .get(pk=entry.pk)
-    )
-    if not ServiceHours.objects.decidable_by(actor).filter(pk=entry.pk).exists():
-        raise PermissionDenied(_("Only the team's leaders or the community decide on hours."))
+    try:
+        locked = (
+            ServiceHours.objects.decidable_by(actor)
+            .select_for_update(of=("self",))
+            .select_related("activity__team", "volunteer__user")
+            .get(pk=entry.pk)
+        )
+    except ServiceHours.DoesNotExist:
+        raise PermissionDenied(
+            _("Only the team's leaders or the community decide on hours.")
+        ) from None
     if locked.status not in allowed:
         raise ValidationError(
             _("These hours are already “%(status)s”.") % {"status": locked.get_status_display()}
         )
     return locked
+
+
+def _decide(entry, actor, status, *fields):
+    entry.status, entry.decided_at, entry.decided_by = status, timezone.now(), actor
+    entry.save(update_fields=["status", "decided_at", "decided_by", *fields])
 
 
 def ledger_reason(entry):
@@ -117,12 +126,7 @@ def ledger_reason(entry):
 def approve(*, entry, actor):
     with transaction.atomic():
         entry = _locked(entry, actor, {HoursStatus.PENDING})
-        entry.status, entry.decided_at, entry.decided_by = (
-            HoursStatus.APPROVED,
-            timezone.now(),
-            actor,
-        )
-        entry.save(update_fields=["status", "decided_at", "decided_by"])
+        _decide(entry, actor, HoursStatus.APPROVED)
         points = points_for(entry)
         if points:
             ledger.post(
@@ -141,13 +145,8 @@ def decline(*, entry, actor, reason):
         raise ValidationError(_("Say why the hours are declined."))
     with transaction.atomic():
         entry = _locked(entry, actor, {HoursStatus.PENDING})
-        entry.status, entry.decided_at, entry.decided_by = (
-            HoursStatus.DECLINED,
-            timezone.now(),
-            actor,
-        )
         entry.reversal_reason = reason.strip()[:200]
-        entry.save(update_fields=["status", "decided_at", "decided_by", "reversal_reason"])
+        _decide(entry, actor, HoursStatus.DECLINED, "reversal_reason")
     return entry
 
 

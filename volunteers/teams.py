@@ -28,11 +28,13 @@ def led_team_ids(user):
     return set(_leaderships(user).values_list("team_id", flat=True))
 
 
+def cadre_over(user, team):
+    return user.has_perm(Perm.MANAGE_VOLUNTEERS) and in_scope(user, team.node)
+
+
 def manages(user, team):
     """A leader of the team, or a cadre whose area holds it."""
-    return (user.has_perm(Perm.MANAGE_VOLUNTEERS) and in_scope(user, team.node)) or leads(
-        user, team.pk
-    )
+    return cadre_over(user, team) or leads(user, team.pk)
 
 
 def decides_hours(user):

@@ -14,6 +14,8 @@ from volunteers import hours, ledger, signups, stars
 from volunteers.models import (
     HoursStatus,
     LedgerEntry,
+    Membership,
+    MembershipStatus,
     Redemption,
     ServiceHours,
     SignUp,
@@ -129,6 +131,8 @@ def test_another_street_sees_nothing(service):
     for name, pk in [
         ("volunteer-activity", service.activity.pk),
         ("volunteer-team", service.team.pk),
+        ("volunteer-checkin-qr", service.activity.pk),
+        ("volunteer-reward-picture", service.reward.pk),
     ]:
         assert client.get(reverse(name, args=[pk])).status_code == 404
     assert client.post(reverse("volunteer-sign-up", args=[service.activity.pk])).status_code == 404
@@ -204,6 +208,10 @@ def test_phone_pages_query_counts_do_not_grow(
     client_for, service, cadre_a, n, django_assert_max_num_queries
 ):
     people = [volunteer(f"v{i}", service.team.node) for i in range(n)]
+    for person in people:  # the team page lists them
+        Membership.objects.create(
+            team=service.team, volunteer=person.volunteer, status=MembershipStatus.APPROVED
+        )
     for i in range(n):
         activity = make_activity(service.team, title=f"活动{i}")
         with at(T0):
@@ -229,6 +237,9 @@ def test_phone_pages_query_counts_do_not_grow(
         with django_assert_max_num_queries(16):
             page = leader.get(reverse("volunteer-activity", args=[service.activity.pk]))
         assert len(page.context["roster"]) == n
+        with django_assert_max_num_queries(16):
+            team = leader.get(reverse("volunteer-team", args=[service.team.pk]))
+        assert team.status_code == 200
 
 
 def test_the_leaders_qr_opens_the_page_with_the_code(service):

@@ -95,10 +95,11 @@ def activity(request, pk):
         _activities(request.user).annotate(registered=REGISTERED, waiting=WAITING), pk=pk
     )
     signup = _my_signups(request.user).filter(activity=item).select_related("activity").first()
-    leading = teams.manages(request.user, item.team)
+    active = signup is not None and signup.status in ACTIVE_SIGNUPS
+    leader = teams.leads(request.user, item.team_id)
+    leading = leader or teams.cadre_over(request.user, item.team)
     roster = None
     if leading:
-        leader = teams.leads(request.user, item.team_id)
         roster = [
             {
                 "signup": s,
@@ -115,7 +116,11 @@ def activity(request, pk):
         {
             "activity": item,
             "signup": signup,
-            "active": signup is not None and signup.status in ACTIVE_SIGNUPS,
+            "active": active,
+            "can_check": active
+            and signup.status == SignUpStatus.REGISTERED
+            and signup.checked_out_at is None,
+            "can_cancel": active and signup.checked_in_at is None,
             "leading": leading,
             "roster": roster,
             # A scanned QR opens this page with the code filled in.
