@@ -231,9 +231,9 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 # empty: the address the cadre printing the poster is using.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "").rstrip("/")
 # How many trusted proxies (load balancers) stand in front: the client address is read from
-# X-Forwarded-For accordingly (services.public.client_ip); 0 means REMOTE_ADDR.
+# X-Forwarded-For accordingly (governance.public.client_ip); 0 means REMOTE_ADDR.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
-RATELIMIT_IP_META_KEY = "services.public.client_ip"
+RATELIMIT_IP_META_KEY = "governance.public.client_ip"
 
 # --- Production hardening: on whenever DEBUG is off.
 if not DEBUG:

@@ -7,7 +7,7 @@ from mptt.admin import DraggableMPTTAdmin
 
 from governance.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from governance.masking import mask_mobile
-from governance.models import OrgNode, PersonalDataExport, User
+from governance.models import OrgNode, PartnerUnit, PersonalDataExport, User
 from governance.params import parse_id
 from governance.roles import MANAGED_ROLES, Role
 from governance.scope import in_scope, scope_root
@@ -141,3 +141,11 @@ class PersonalDataExportAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelA
     list_select_related = ["user"]
     list_filter = ["at"]
     search_fields = ["user__username", "user__full_name", "filename"]
+
+
+@admin.register(PartnerUnit)
+class PartnerUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "node"]
+    list_select_related = ["node"]
+    search_fields = ["name"]
+    filter_horizontal = ["contacts"]

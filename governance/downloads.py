@@ -1,7 +1,7 @@
 """File responses. A file that carries people's names or numbers leaves a record of who
 took it (PersonalDataExport), in the same place every export goes through."""
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 
 from governance.models import PersonalDataExport
 
@@ -18,4 +18,11 @@ def download(request, filename, content_type, content=b"", *, inline=False, pers
         PersonalDataExport.objects.create(
             user=request.user, filename=filename[:200], path=request.get_full_path()[:300]
         )
+    return response
+
+
+def private_file(field_file):
+    """A stored photo for someone the view has already let see it: never public media."""
+    response = FileResponse(field_file.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
     return response

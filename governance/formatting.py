@@ -1,6 +1,10 @@
 """How figures read to people: rates as percentages, time limits in days and hours."""
 
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
+
+# The formats of a figure (the command center's), shown by `figure`.
+COUNT, RATE, HOURS, DURATION = "count", "rate", "hours", "duration"
 
 
 def percent(value):
@@ -31,3 +35,15 @@ def distance(metres):
     if metres < 1000:
         return _("%(metres)d m") % {"metres": round(metres)}
     return _("%(km).1f km") % {"km": metres / 1000}
+
+
+def figure(value, format):
+    """A command-center figure by its format: rates as percentages, hours to two places when
+    they have a fraction, durations in days and hours, counts as they are."""
+    if format == RATE:
+        return percent(value)
+    if format == HOURS:
+        return floatformat(value, "-2")
+    if format == DURATION:
+        return duration(value)
+    return value

@@ -10,10 +10,11 @@ from mptt.models import MPTTModel, TreeForeignKey
 
 from governance.roles import Role
 from governance.scope import ScopedQuerySet
-from governance.tree import (
+from governance.tree import (  # NodeKind is the tree's own word, used everywhere as models'
     NEW_TREE,
     TREE_NUMBERS,
     LockedTreeManager,
+    NodeKind,
     parent_error,
     write_lock,
 )
@@ -21,16 +22,6 @@ from governance.tree import (
 mainland_mobile = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter a mainland mobile number: 11 digits starting with 13-19.")
 )
-
-
-class NodeKind(models.IntegerChoices):
-    """A node's kind is its depth: each kind sits exactly one level below the previous one."""
-
-    STREET = 0, _("Street party working committee")
-    COMMUNITY = 1, _("Community party committee")
-    GRID = 2, _("Grid party branch")
-    BUILDING = 3, _("Building party group")
-    HOUSEHOLD = 4, _("Party-member household")
 
 
 class OrgNodeQuerySet(ScopedQuerySet):
@@ -271,3 +262,36 @@ class PersonalDataExport(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.filename}"
+
+
+# --- The party organisation's partners
+
+
+class PartnerUnitQuerySet(ScopedQuerySet):
+    node_path = "node"
+
+
+class PartnerUnit(models.Model):
+    """A unit paired with a community or street (结对共建单位); its contact users claim
+    wishes on its behalf."""
+
+    name = models.CharField(_("name"), max_length=100)
+    node = models.ForeignKey(
+        OrgNode,
+        verbose_name=_("paired with"),
+        on_delete=models.PROTECT,
+        related_name="partner_units",
+    )
+    contacts = models.ManyToManyField(
+        User, verbose_name=_("contact users"), blank=True, related_name="partner_units"
+    )
+
+    objects = PartnerUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner unit")
+        verbose_name_plural = _("partner units")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -7,6 +7,7 @@ outage delays messages but never loses them: beat re-sends what is undelivered.
 import logging
 from functools import cache
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -50,8 +51,6 @@ def notify(recipients, *, title, body="", url=""):
     ids = [row.pk for row in rows]
 
     def queue():
-        from governance.tasks import deliver_notifications
-
         deliver_notifications.delay(ids)
 
     # robust: a broker outage must not fail the request; beat re-sends undelivered rows.
@@ -84,6 +83,12 @@ def deliver(ids):
             continue
         sent += 1
     return sent
+
+
+# Beside what it runs, so queueing it needs no import of the tasks module (which imports this).
+@shared_task(name="governance.tasks.deliver_notifications")
+def deliver_notifications(ids):
+    return deliver(ids)
 
 
 def undelivered_ids(older_than, limit=500):

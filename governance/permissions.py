@@ -36,9 +36,9 @@ class Perm:
     LOG_STATION_SERVICE = "services.add_servicelog"
     VIEW_WISH = "services.view_wish"
     MODERATE_WISH = "services.moderate_wish"
-    VIEW_PARTNER_UNIT = "services.view_partnerunit"
-    ADD_PARTNER_UNIT = "services.add_partnerunit"
-    CHANGE_PARTNER_UNIT = "services.change_partnerunit"
+    VIEW_PARTNER_UNIT = "governance.view_partnerunit"
+    ADD_PARTNER_UNIT = "governance.add_partnerunit"
+    CHANGE_PARTNER_UNIT = "governance.change_partnerunit"
     VIEW_VOLUNTEERS = "volunteers.view_volunteerprofile"
     MANAGE_VOLUNTEERS = "volunteers.change_activity"  # activities, hours, gifts of the area
     RUN_STAR_RATING = "volunteers.add_starround"

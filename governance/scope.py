@@ -38,10 +38,9 @@ def scope_roots(user):
     if user.role != Role.GRID_WORKER:
         return [root]
     if not hasattr(user, "_scope_roots"):
-        from governance.models import OrgNode
-
-        # Through the assignments' reverse name so the foundation need not import grids.
-        assigned = OrgNode.objects.filter(worker_assignments__worker=user).exclude(pk=root.pk)
+        # The node's own class, as the models import this module; through the assignments'
+        # reverse name so the foundation need not import grids.
+        assigned = type(root).objects.filter(worker_assignments__worker=user).exclude(pk=root.pk)
         user._scope_roots = [root, *assigned]
     return user._scope_roots
 

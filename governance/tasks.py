@@ -19,11 +19,6 @@ def check_trees():
 
 
 @shared_task
-def deliver_notifications(ids):
-    return notifications.deliver(ids)
-
-
-@shared_task
 def deliver_pending_notifications():
     """Beat: whatever the broker lost or a channel failed on is sent again."""
     ids = notifications.undelivered_ids(timezone.now() - timedelta(minutes=2))

@@ -9,8 +9,10 @@ every structural write runs in one transaction holding a PostgreSQL advisory loc
 from collections import defaultdict
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.apps import apps
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from mptt.exceptions import InvalidMove
 from mptt.managers import TreeManager
 
@@ -19,6 +21,16 @@ from mptt.managers import TreeManager
 LOCK_NAMESPACE = 7301
 NEW_TREE = 0
 TREE_NUMBERS = ["lft", "rght", "level", "tree_id"]
+
+
+class NodeKind(models.IntegerChoices):
+    """A node's kind is its depth: each kind sits exactly one level below the previous one."""
+
+    STREET = 0, gettext_lazy("Street party working committee")
+    COMMUNITY = 1, gettext_lazy("Community party committee")
+    GRID = 2, gettext_lazy("Grid party branch")
+    BUILDING = 3, gettext_lazy("Building party group")
+    HOUSEHOLD = 4, gettext_lazy("Party-member household")
 
 
 @contextmanager
@@ -37,8 +49,6 @@ def write_lock(tree_ids):
 
 def parent_error(*, kind, parent):
     """Why `parent` cannot hold a node of `kind`, or None when it can."""
-    from governance.models import NodeKind
-
     if kind is None:
         return None
     if kind == NodeKind.STREET:
@@ -81,7 +91,7 @@ class LockedTreeManager(TreeManager):
 
 def find_problems():
     """Every inconsistency in lft/rght/level/tree_id/kind, as readable sentences."""
-    from governance.models import OrgNode
+    OrgNode = apps.get_model("governance", "OrgNode")  # by name: the models import this module
 
     rows = OrgNode.objects.order_by("tree_id", "lft").values_list(
         "pk", "parent_id", "tree_id", "lft", "rght", "level", "kind", "code"
@@ -127,7 +137,7 @@ def find_problems():
 
 def rebuild():
     """Recompute the nested-set numbers of every tree from the parent links."""
-    from governance.models import OrgNode
+    OrgNode = apps.get_model("governance", "OrgNode")  # by name: the models import this module
 
     tree_ids = set(OrgNode.objects.values_list("tree_id", flat=True).distinct())
     with write_lock(tree_ids | {NEW_TREE}):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from governance import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("org/<int:node_id>/export.xlsx", views.org_export, name="org-node-export"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/", views.open_notification, name="notification-open"),
+    path("", include("governance.composite.urls")),
 ]

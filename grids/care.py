@@ -57,7 +57,7 @@ def record_visit(
             record.next_visit_due = visit.at + timedelta(days=record.visit_every_days)
             record.save(update_fields=["last_visit_at", "next_visit_due"])
         if problem_category is not None and problem.strip():
-            from services.intake import submit_whistle
+            from services.whistles.intake import submit_whistle
 
             building = household.building
             visit.whistle = submit_whistle(

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.forms import PortalForm
+from governance.uploads import ImagesField
 from services.models import Category
-from services.public import ImagesField
 
 
 class VisitForm(PortalForm):

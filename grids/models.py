@@ -298,7 +298,7 @@ class VisitQuerySet(ScopedQuerySet):
 
 
 def visit_photo_path(visit, filename):
-    from services.public import random_token
+    from governance.public import random_token
 
     return f"visits/{random_token(24)}.{filename.rsplit('.', 1)[-1].lower()}"
 

@@ -23,7 +23,7 @@ from governance.masking import mask_name
 from governance.models import User
 from governance.permissions import Perm
 from governance.scope import restrict
-from services.public import ImagesField
+from governance.uploads import ImagesField
 from volunteers import hours, ledger, rewards, signups, teams
 from volunteers.models import (
     Activity,

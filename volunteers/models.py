@@ -459,7 +459,7 @@ class RewardQuerySet(ScopedQuerySet):
 
 
 def reward_picture_path(reward, filename):
-    from services.public import random_token
+    from governance.public import random_token
 
     return f"rewards/{random_token(24)}.{filename.rsplit('.', 1)[-1].lower()}"
 

@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from governance.composite import command_center
 from grids.models import CareRecord, Household, Resident
-from services import command_center, dispatch, rating, wishes
 from services.models import Rating, Station, StationKind, WishCategory, WishFor
+from services.whistles import dispatch, rating
+from services.wishes import steps as wishes
 from tests.factories import UserFactory
 from tests.volunteers.conftest import make_activity, volunteer
 from volunteers.models import HoursKind, HoursStatus, ServiceHours, Team

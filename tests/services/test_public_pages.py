@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from services import dispatch
 from services.models import EventKind, Status, Whistle, WhistlePhoto
+from services.whistles import dispatch
 from tests.services.images import not_an_image, oversized, photo
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from governance.models import Notification
-from services import dispatch, intake, sla
 from services.models import EventKind, Whistle, WhistleReminder
 from services.tasks import scan_whistles
+from services.whistles import dispatch, routing, sla
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -114,7 +114,7 @@ def test_routing_runs_after_commit_and_only_once(world, django_capture_on_commit
     w.refresh_from_db()
     assert w.routed_at and w.suggested_department == world.city
     assert any(w.tracking_code in t for t in inbox(world.cadre_a))
-    assert intake.route_whistle(w.pk) is False
+    assert routing.route_whistle(w.pk) is False
     assert w.events.filter(kind=EventKind.ROUTED).count() == 1
 
 

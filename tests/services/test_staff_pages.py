@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from governance.models import Notification
-from services import dispatch
 from services.models import Status
+from services.whistles import dispatch
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_detail_query_count_does_not_grow_with_the_timeline(
 
 
 def test_a_volunteer_sees_no_residents_data_through_their_node(client_for, world):
-    from services import dispatch as steps
+    from services.whistles import dispatch as steps
     from services.models import CallBack
     from tests.services.images import photo
 
@@ -190,7 +190,7 @@ def test_a_volunteer_sees_no_residents_data_through_their_node(client_for, world
     w = steps.dispatch_whistle(whistle=w, actor=world.cadre_a, department=world.city)
     w = steps.sign_whistle(whistle=w, actor=world.handler)
     w = steps.resolve_whistle(whistle=w, actor=world.handler, note="ok")
-    from services import rating
+    from services.whistles import rating
 
     rating.rate_whistle(whistle=w, rating=5)
     client = client_for(volunteer)

@@ -10,7 +10,6 @@ import time_machine
 import zxingcpp
 from django.urls import reverse
 
-from services import stations
 from services.models import (
     Amenity,
     OpeningException,
@@ -21,6 +20,8 @@ from services.models import (
     StationAmenity,
     StationKind,
 )
+from services.stations import circle as stations
+from services.stations import service_log
 from tests.factories import NodeFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +177,7 @@ def test_staff_toggle_amenities_and_log_services_from_a_phone(client_for, world)
     )
     assert any(m.level_tag == "error" for m in response.context["messages"])
     assert list(ServiceLog.objects.values_list("count", flat=True)) == [12]
-    totals = stations.monthly_totals(ServiceLog.objects.all(), since=date(2000, 1, 1))
+    totals = service_log.monthly_totals(ServiceLog.objects.all(), since=date(2000, 1, 1))
     assert totals[0]["total"] == 12 and totals[0]["kind__name"] == "血压测量"
 
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from services import dispatch, rating
+from governance.workflow import TransitionError
 from services.models import Rating, Status
-from services.workflow import TransitionError
+from services.whistles import dispatch, rating
 
 pytestmark = pytest.mark.django_db
 

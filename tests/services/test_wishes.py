@@ -10,9 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from governance.models import Notification
-from services import wishes
-from services.models import PartnerUnit, Wish, WishCategory, WishEventKind, WishFor, WishStatus
-from services.workflow import TransitionError
+from governance.workflow import TransitionError
+from governance.models import PartnerUnit
+from services.models import Wish, WishCategory, WishEventKind, WishFor, WishStatus
+from services.wishes import figures as wish_figures
+from services.wishes import steps as wishes
 from tests.factories import UserFactory
 from tests.services.images import not_an_image, photo
 from volunteers.models import EntryKind, LedgerEntry
@@ -90,7 +92,7 @@ def test_the_whole_life_of_a_wish(client, client_for, world, volunteer):
     wish.refresh_from_db()
     assert wish.status == WishStatus.FULFILLED and wish.claimer == volunteer
 
-    before = wishes.lit_this_year(Wish.objects.all())
+    before = wish_figures.lit_this_year(Wish.objects.all())
     status = client.get(reverse("wish-status", args=[wish.tracking_code]))
     assert status.context["can_confirm"] and "书已经送到家里" in status.content.decode()
     assert client.get("/wishes/").context["lit_count"] == before  # not lit until confirmed
@@ -114,11 +116,11 @@ def test_the_counter_counts_wishes_lit_this_year(world, volunteer):
     with time_machine.travel(T0, tick=False):
         wish = wishes.claim_wish(wish=on_wall(world), actor=volunteer)
         wish = wishes.fulfil_wish(wish=wish, actor=volunteer, note="done")
-        assert wishes.lit_this_year(Wish.objects.all()) == 0
+        assert wish_figures.lit_this_year(Wish.objects.all()) == 0
         wishes.confirm_wish(wish=wish)
-        assert wishes.lit_this_year(Wish.objects.all()) == 1
+        assert wish_figures.lit_this_year(Wish.objects.all()) == 1
     with time_machine.travel(T0.replace(year=2027), tick=False):
-        assert wishes.lit_this_year(Wish.objects.all()) == 0
+        assert wish_figures.lit_this_year(Wish.objects.all()) == 0
 
 
 def test_a_replayed_award_is_recorded_once(world, volunteer):
@@ -267,7 +269,7 @@ def test_rankings_count_only_lit_wishes(world, volunteer, neighbour):
     withdrawn = wishes.claim_wish(wish=on_wall(world), actor=volunteer)
     wishes.withdraw_claim(wish=withdrawn, actor=volunteer)
     wishes.claim_wish(wish=on_wall(world), actor=volunteer)  # claimed, not fulfilled
-    rows = wishes.rankings(Wish.objects.all(), year=wish.fulfilled_at.year)
+    rows = wish_figures.rankings(Wish.objects.all(), year=wish.fulfilled_at.year)
     assert [(r["name"], r["lit"]) for r in rows] == [("周某", 2), ("陈海燕", 1)]
 
 
@@ -283,7 +285,7 @@ def test_per_community_figures(world, volunteer):
         wishes.fulfil_wish(wish=fast, actor=volunteer, note="done")
     with time_machine.travel(T0 + timedelta(days=4), tick=False):
         wishes.fulfil_wish(wish=slow, actor=volunteer, note="done")
-    rows = {r["community_id"]: r for r in wishes.community_figures(Wish.objects.all())}
+    rows = {r["community_id"]: r for r in wish_figures.community_figures(Wish.objects.all())}
     a, b = rows[world.tree.community_a.pk], rows[world.tree.community_b.pk]
     assert (a["posted"], a["approved"], a["claimed"], a["fulfilled"]) == (3, 2, 2, 2)
     assert a["median_days"] == 3
@@ -421,7 +423,7 @@ def test_a_unit_ranks_once_and_names_need_consent_every_time(world, volunteer, n
     for show in (True, False):
         wish = wishes.claim_wish(wish=on_wall(world), actor=volunteer, show_name=show)
         wish = wishes.confirm_wish(wish=wishes.fulfil_wish(wish=wish, actor=volunteer, note="x"))
-    rows = wishes.rankings(Wish.objects.all(), year=wish.fulfilled_at.year)
+    rows = wish_figures.rankings(Wish.objects.all(), year=wish.fulfilled_at.year)
     assert [(r["name"], r["lit"]) for r in rows] == [("区税务局第一党支部", 2), ("陈某", 2)]
 
 
@@ -433,7 +435,7 @@ def test_a_wish_is_counted_in_the_year_it_was_confirmed(world, volunteer):
         wish = wishes.fulfil_wish(wish=wish, actor=volunteer, note="done")
     with time_machine.travel(datetime(2026, 1, 2, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         wishes.confirm_wish(wish=wish)
-        assert wishes.lit_this_year(Wish.objects.all()) == 1
+        assert wish_figures.lit_this_year(Wish.objects.all()) == 1
 
 
 def test_a_late_scan_releases_without_a_reminder_after_the_deadline(world, volunteer):

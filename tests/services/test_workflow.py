@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from services import callbacks, dispatch, rating
+from governance.workflow import TransitionError
 from services.models import CallBack, CallBackOutcome, EventKind, Rating, Status
-from services.workflow import TransitionError
+from services.whistles import callbacks, dispatch, rating
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from governance.downloads import private_file
+from governance.forms import flash_form_errors
 from governance.masking import mask_mobile
 from governance.qr import qr_svg
-from services.views.public import private_file
-from services.views.steps import flash_form_errors
 from volunteers import attendance, hours, rewards, signups, stars, teams
 from volunteers.forms import CheckCodeForm, DecisionForm, MarkForm, SkillsForm
 from volunteers.models import (

@@ -1,0 +1,235 @@
+"""The public-submission toolkit every resident form uses: a honeypot, rate limits counted in
+the shared cache (per client IP and per mobile number), the place a resident picks, and
+tracking codes that are short but not guessable. Checked uploads are in `uploads`."""
+
+import math
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
+
+from governance.forms import PortalForm
+from governance.models import NodeKind, OrgNode, mainland_mobile
+from governance.params import parse_id
+
+# No 0/O, 1/I/L: codes are read aloud over the phone and typed on small keyboards.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def random_token(length):
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length)).lower()
+
+
+def new_tracking_code(model, length=10):
+    """A code unused in `model.tracking_code`: 31**10 ≈ 8·10^14 possibilities."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+        if not model.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def normalise_code(value):
+    return "".join(value.split()).upper()
+
+
+class HoneypotForm(PortalForm):
+    """A field people never see and bots fill in; a filled one means the post is discarded."""
+
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+
+class PlaceChoiceField(forms.ModelChoiceField):
+    """Residents choose places (红旗社区, 锦绣苑3号楼), not party organisations."""
+
+    def label_from_instance(self, node):
+        return node.place
+
+
+def mobile_field():
+    return forms.CharField(
+        label=_("Mobile number"),
+        max_length=11,
+        validators=[mainland_mobile],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+
+
+class ResidentPlaceForm(HoneypotForm):
+    """A resident form that says where: a community, then one of its buildings."""
+
+    community = PlaceChoiceField(
+        OrgNode.objects.filter(kind=NodeKind.COMMUNITY),
+        label=_("Community"),
+        empty_label=_("Choose your community"),
+    )
+    building = PlaceChoiceField(
+        OrgNode.objects.filter(kind=NodeKind.BUILDING).select_related("parent"),
+        label=_("Building"),
+        required=False,
+        empty_label=_("Not sure / not listed"),
+    )
+    source = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the chosen community's buildings are offered (the page script refreshes them).
+        community = parse_id(self.data.get("community") or self.initial.get("community"))
+        buildings = self.fields["building"].queryset
+        if community:
+            self.fields["building"].queryset = buildings.filter(parent__parent_id=community)
+        elif not self.is_bound:
+            self.fields["building"].queryset = buildings.none()
+
+    def clean(self):
+        data = super().clean()
+        community, building = data.get("community"), data.get("building")
+        if community and building and building.parent.parent_id != community.pk:
+            self.add_error("building", _("That building is not in the chosen community."))
+        return data
+
+
+class TrackForm(PortalForm):
+    code = forms.CharField(label=_("Tracking code"), max_length=20)
+    last4 = forms.RegexField(
+        label=_("Last 4 digits of your mobile"),
+        regex=r"^\d{4}$",
+        error_messages={"invalid": _("Enter 4 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def clean_code(self):
+        return normalise_code(self.cleaned_data["code"])
+
+
+def client_ip(request):
+    """The resident's address. Behind PROXY_COUNT trusted proxies (load balancers), each
+    appends the address it saw to X-Forwarded-For: the client is the PROXY_COUNT-th from
+    the right. Anything further left could be forged by the client."""
+    remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"
+    if not settings.PROXY_COUNT:
+        return remote
+    chain = [
+        ip.strip() for ip in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if ip.strip()
+    ]
+    return chain[-settings.PROXY_COUNT] if len(chain) >= settings.PROXY_COUNT else remote
+
+
+def _wait(request, group, key, rate):
+    usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
+    return usage["time_left"] if usage and usage["should_limit"] else 0
+
+
+def ip_limit_wait(request, *, group, lookup=False):
+    """Count this attempt from the client's address; seconds to wait when over the limit.
+
+    Counted in the cache every web worker shares, so the limit holds across workers."""
+    rate = settings.PUBLIC_LOOKUP_RATE_PER_IP if lookup else settings.PUBLIC_FORM_RATE_PER_IP
+    return _wait(request, f"{group}:ip", "ip", rate)
+
+
+def mobile_limit_wait(request, *, group, mobile):
+    """Count a valid submission for this mobile number. Only valid ones count, so nobody can
+    lock a resident out by posting junk with their number."""
+    return _wait(
+        request,
+        f"{group}:mobile",
+        lambda _group, _request: mobile,
+        settings.PUBLIC_FORM_RATE_PER_MOBILE,
+    )
+
+
+def too_many_requests(request, wait_seconds):
+    minutes = max(1, math.ceil(wait_seconds / 60))
+    response = render(request, "services/too_many_requests.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(int(wait_seconds))
+    return response
+
+
+# --- Resident sessions: which tracking codes this browser may see (it reported the item, or
+# proved it knows the code and the last four digits of the mobile).
+
+SESSION_KEY = "known_codes"
+
+
+def remember_code(request, code):
+    known = request.session.get(SESSION_KEY, [])
+    if code not in known:
+        request.session[SESSION_KEY] = [*known[-29:], code]
+
+
+def knows_code(request, code):
+    return code in request.session.get(SESSION_KEY, [])
+
+
+def prefill(params):
+    """QR posters open a form with ?community=ID (and &source=STATION-CODE)."""
+    initial = {}
+    if parse_id(params.get("community")):
+        initial["community"] = parse_id(params["community"])
+    if params.get("source"):
+        initial["source"] = params["source"][:40]
+    return initial
+
+
+def submission_view(request, *, form_class, submit, group, mobile_field, page, done_url):
+    """A resident form: honeypot, rate limits (IP and mobile), validation, then `submit`.
+
+    `page` is the template context of the form page; `done_url(obj)` where to go after."""
+    template = "services/public_form.html"
+    if request.method == "GET":
+        form = form_class(initial=prefill(request.GET))
+        return render(request, template, {**page, "form": form})
+    form = form_class(request.POST, request.FILES)
+    if form.is_bot():  # looks like success to the bot; nothing is saved
+        return render(request, "services/submitted.html", {"code": None})
+    wait = ip_limit_wait(request, group=group)
+    if wait:
+        return too_many_requests(request, wait)
+    if not form.is_valid():
+        # Browsers cannot refill a file input: say so when files were sent.
+        context = {**page, "form": form, "photos_dropped": bool(request.FILES)}
+        return render(request, template, context, status=400)
+    wait = mobile_limit_wait(request, group=group, mobile=form.cleaned_data[mobile_field])
+    if wait:
+        return too_many_requests(request, wait)
+    obj = submit(**{k: v for k, v in form.cleaned_data.items() if k != "website"})
+    remember_code(request, obj.tracking_code)
+    return redirect(done_url(obj))
+
+
+def lookup_view(request, *, model, mobile_field, status_url_name, title, other=None):
+    """Find an item by its tracking code and the last four digits of the mobile."""
+
+    form = TrackForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST":
+        wait = ip_limit_wait(request, group=f"{model._meta.model_name}-track", lookup=True)
+        if wait:
+            return too_many_requests(request, wait)
+        if form.is_valid():
+            code, last4 = form.cleaned_data["code"], form.cleaned_data["last4"]
+            matches = model.objects.filter(
+                tracking_code=code, **{f"{mobile_field}__endswith": last4}
+            )
+            if matches.exists():
+                remember_code(request, code)
+                return redirect(status_url_name, code=code)
+            form.add_error(None, _("No report matches this code and these digits."))
+    other_url, other_label = other or (None, None)
+    context = {"form": form, "title": title, "other_url": other_url, "other_label": other_label}
+    return render(request, "services/track.html", context, status=400 if form.errors else 200)
+
+
+def known_or_none(request, queryset, code):
+    """The item with this code, if this browser session may see it."""
+    code = normalise_code(code)
+    return queryset.filter(tracking_code=code).first() if knows_code(request, code) else None

@@ -1,0 +1,25 @@
+"""Points for good deeds that workflows below the volunteer ledger record: a fulfilled
+micro-wish earns its claimer points. The ledger registers the function that books them in
+its `contributions.py`, so the workflow never imports it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from governance.composite import Registry
+
+
+@dataclass(frozen=True)
+class Awarder:
+    """`award(*, user, points, reason, key)` books the points once per `key`."""
+
+    award: Callable
+    order: int
+
+
+awarders = Registry()
+
+
+def award_points(*, user, points, reason, key):
+    """Called in the workflow's transaction, so the points and the deed stand or fall together."""
+    for awarder in awarders:
+        awarder.award(user=user, points=points, reason=reason, key=key)

@@ -1,0 +1,45 @@
+"""The app's models, as Django looks for them here: each domain keeps its own in its package."""
+
+from services.stations.models import (  # noqa: F401
+    Amenity,
+    OpeningException,
+    OpeningHours,
+    ServiceKind,
+    ServiceLog,
+    Station,
+    StationAmenity,
+    StationKind,
+    Weekday,
+    distance_m,
+)
+from services.whistles.models import (  # noqa: F401
+    AWAITING_DISPATCH,
+    IN_HANDLING,
+    OPEN_STATUSES,
+    SATISFIED_RATINGS,
+    CallBack,
+    CallBackOutcome,
+    Category,
+    Deadline,
+    Department,
+    EventKind,
+    Rating,
+    Status,
+    Urgency,
+    Whistle,
+    WhistleEvent,
+    WhistlePhoto,
+    WhistleReminder,
+    whistle_photo_path,
+)
+from services.wishes.models import (  # noqa: F401
+    LIT_STATUSES,
+    Wish,
+    WishCategory,
+    WishEvent,
+    WishEventKind,
+    WishFor,
+    WishQuerySet,
+    WishStatus,
+    wish_photo_path,
+)

@@ -1,0 +1,26 @@
+"""What service stations add to the command center: how many are active, per node and child."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from governance.composite import command_center as cc
+from governance.scope import subtree_q
+from services.stations.models import Station
+
+cc.headcounts.register(
+    cc.Headcount(
+        "stations",
+        _("Service stations"),
+        lambda node: Station.objects.filter(subtree_q(node, "node"), active=True).count(),
+        order=70,
+    )
+)
+cc.child_columns.register(
+    cc.ChildColumns(
+        columns=(cc.Column("stations", _("Service stations")),),
+        # Not "stations": the tree's reverse relation to them has that name.
+        annotations=lambda period: {"station_count": cc.under(Station.objects, Q(active=True))},
+        values=lambda child: {"stations": child.station_count},
+        order=30,
+    )
+)

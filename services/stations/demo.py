@@ -1,0 +1,125 @@
+"""The 13 service stations of the demo street with their hours, amenities and a service log."""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from governance.models import NodeKind, OrgNode, User
+from services.stations import service_log
+from services.stations.models import (
+    Amenity,
+    OpeningException,
+    OpeningHours,
+    ServiceKind,
+    Station,
+    StationAmenity,
+    StationKind,
+)
+
+STATIONS = [
+    (
+        "党群服务站",
+        "{place}党群服务站",
+        (0, 0),
+        None,
+        ["饮用水", "休息座椅", "卫生间", "手机充电", "血压计"],
+    ),
+    (
+        "红蜂驿站",
+        "{place}红蜂驿站",
+        (300, -250),
+        ("07:00", "23:00"),
+        ["打气筒", "雨伞雨衣", "维修工具", "急救箱", "饮用水", "微波炉", "手机充电", "休息座椅"],
+    ),
+    (
+        "佳家驿站",
+        "{place}佳家驿站",
+        (-350, 300),
+        ("20:00", "06:00"),
+        ["饮用水", "手机充电", "休息座椅", "雨伞雨衣", "急救箱"],
+    ),
+    (
+        "养老服务站",
+        "{place}养老服务站",
+        (-200, -300),
+        ("08:00", "18:00"),
+        ["血压计", "休息座椅", "饮用水"],
+    ),
+    (
+        "社区食堂",
+        "{place}社区食堂",
+        (250, 350),
+        ("10:30", "19:30"),
+        ["微波炉", "饮用水", "休息座椅"],
+    ),
+]
+# Which of the demo street's communities have which stations: two have none, so the
+# 15-minute circle has gaps to show.
+STATIONS_BY_COMMUNITY = {1: [0, 1, 2, 3, 4], 2: [0, 1], 3: [0], 4: [0, 3], 5: [0, 1], 6: [0]}
+
+
+def seed_stations():
+    street = OrgNode.objects.filter(code="HX", kind=NodeKind.STREET).first()
+    if street is None or Station.objects.filter(node__tree_id=street.tree_id).exists():
+        return 0
+    kinds = {k.name: k for k in StationKind.objects.all()}
+    amenities = {a.name: a for a in Amenity.objects.all()}
+    services = list(ServiceKind.objects.all())
+    logger = User.objects.filter(username="community_cadre").first()
+    rng = random.Random(15)
+    today = timezone.localdate()
+    made = 0
+    for number, picks in STATIONS_BY_COMMUNITY.items():
+        community = OrgNode.objects.get(code=f"HX-{number:02d}")
+        for index in picks:
+            kind, name, (north, east), daily, offered = STATIONS[index]
+            station = Station.objects.create(
+                code=f"{community.code}-S{index + 1}",
+                name=name.format(place=community.place),
+                kind=kinds[kind],
+                node=community,
+                address=f"{community.place}{rng.randint(1, 200)}号",
+                latitude=community.latitude + north / 111_000,
+                longitude=community.longitude + east / 89_800,
+                services="免费测血压、饮水、手机充电、政策咨询",
+                contact_name="值班员",
+                contact_phone=f"0532-8{rng.randrange(10**6):06d}",
+            )
+            if daily is None:  # office hours, Saturday mornings, and closed on New Year's Day
+                rows = [(d, "08:30", "17:30") for d in range(5)] + [(5, "09:00", "12:00")]
+                OpeningException.objects.create(
+                    station=station,
+                    date=today.replace(year=today.year + 1, month=1, day=1),
+                    closed=True,
+                    note="元旦休息",
+                )
+            else:
+                rows = [(d, *daily) for d in range(7)]
+            OpeningHours.objects.bulk_create(
+                [
+                    OpeningHours(
+                        station=station, weekday=d, opens=o, closes=c, closes_next_day=c < o
+                    )
+                    for d, o, c in rows
+                ]
+            )
+            StationAmenity.objects.bulk_create(
+                [
+                    StationAmenity(
+                        station=station, amenity=amenities[a], available=rng.random() > 0.15
+                    )
+                    for a in offered
+                ]
+            )
+            if logger is not None and logger.node_id == community.pk:
+                for days_ago in range(0, 60, 3):
+                    service_log.log_service(
+                        station=station,
+                        kind=rng.choice(services),
+                        count=rng.randint(3, 40),
+                        actor=logger,
+                        on=today - timedelta(days=days_ago),
+                    )
+            made += 1
+    return made

@@ -1,0 +1,58 @@
+"""The station finder's question and the service log's entry."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.forms import PortalForm
+from governance.models import NodeKind, OrgNode
+from governance.public import PlaceChoiceField
+from services.stations.models import Amenity, ServiceKind, StationKind
+
+
+class StationFinderForm(PortalForm):
+    """Where the resident is (browser geolocation or a community) and what they need."""
+
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    community = PlaceChoiceField(
+        OrgNode.objects.filter(kind=NodeKind.COMMUNITY, latitude__isnull=False),
+        label=_("Or choose your community"),
+        required=False,
+        empty_label=_("My location"),
+    )
+    amenity = forms.ModelChoiceField(
+        Amenity.objects.all(), label=_("I need"), required=False, empty_label=_("Anything")
+    )
+    kind = forms.ModelChoiceField(
+        StationKind.objects.all(), label=_("Kind of station"), required=False, empty_label=_("All")
+    )
+    open_now = forms.BooleanField(label=_("Open now"), required=False)
+
+    def origin(self):
+        """(lat, lng) to measure from, or None."""
+        data = self.cleaned_data
+        if data.get("lat") is not None and data.get("lng") is not None:
+            return data["lat"], data["lng"]
+        community = data.get("community")
+        return (community.latitude, community.longitude) if community else None
+
+
+class ServiceLogForm(PortalForm):
+    kind = forms.ModelChoiceField(ServiceKind.objects.all(), label=_("Service"))
+    count = forms.IntegerField(
+        label=_("How many"),
+        min_value=1,
+        max_value=10000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    on = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on and on > timezone.localdate():
+            raise forms.ValidationError(_("Services cannot be logged for a future date."))
+        return on

@@ -1,0 +1,212 @@
+"""What whistles add to the composite pages: the command center's figures, columns, trend
+and longest overdue; my work's whistles and call-backs."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.composite import command_center as cc
+from governance.composite.my_work import WorkSection
+from governance.composite.my_work import sections as work_sections
+from governance.formatting import DURATION, RATE
+from governance.permissions import Perm
+from governance.scope import subtree_q
+from services.whistles import figures
+from services.whistles.models import AWAITING_DISPATCH, IN_HANDLING, CallBack, Whistle
+from services.whistles.selectors import visible_whistles, with_due
+
+
+def _every_week(period, rows):
+    """The weekly rows with the empty weeks of the period filled in, so the chart and table
+    show a gap as a gap (the database returns only weeks that have whistles)."""
+    found = {timezone.localtime(row["week"]).date(): row for row in rows}
+    start = timezone.localtime(period.start).date()
+    monday = start - timedelta(days=start.weekday())
+    weeks = []
+    while monday <= timezone.localtime(period.end).date():
+        weeks.append(found.get(monday) or {"week": monday, "received": 0, "resolved": 0})
+        monday += timedelta(days=7)
+    return weeks
+
+
+def worst_overdue(whistles, now, limit=10):
+    """The ten longest overdue open whistles, the longest first."""
+    return list(
+        whistles.overdue(now)
+        .select_related("category", "community", "building")
+        .annotate_running_due()
+        .order_by("running_due", "pk")[:limit]
+    )
+
+
+def node_figures(node, period):
+    whistles = Whistle.objects.filter(subtree_q(node, "node"))
+    received = whistles.filter(created_at__gte=period.start, created_at__lt=period.end)
+    return {
+        "whistles": figures.whistle_figures(
+            whistles, start=period.start, end=period.end, now=period.end
+        ),
+        "by_category": list(
+            received.values("category__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "category__name")
+        ),
+        "weekly": _every_week(
+            period,
+            received.annotate(week=TruncWeek("created_at"))
+            .values("week")
+            .annotate(
+                received=Count("pk"), resolved=Count("pk", filter=Q(resolved_at__isnull=False))
+            )
+            .order_by("week"),
+        ),
+        "worst_overdue": worst_overdue(whistles, period.end),
+    }
+
+
+def _whistles(read):
+    return lambda figures: read(figures["whistles"])
+
+
+cc.period_figures.register(
+    cc.PeriodFigures(
+        compute=node_figures,
+        shown=(
+            cc.Figure(_("Received"), _whistles(lambda w: w.received)),
+            cc.Figure(
+                _("Response rate"),
+                _whistles(lambda w: w.response_rate),
+                RATE,
+                _("Response rate (%)"),
+            ),
+            cc.Figure(
+                _("Resolution rate"),
+                _whistles(lambda w: w.resolution_rate),
+                RATE,
+                _("Resolution rate (%)"),
+            ),
+            cc.Figure(
+                _("Satisfaction rate"),
+                _whistles(lambda w: w.satisfaction_rate),
+                RATE,
+                _("Satisfaction rate (%)"),
+            ),
+            cc.Figure(_("Overdue now"), _whistles(lambda w: w.overdue_now)),
+            cc.Figure(
+                _("Median time to resolve"),
+                _whistles(lambda w: w.median_time_to_resolve),
+                DURATION,
+            ),
+        ),
+        order=10,
+    )
+)
+
+
+def _in_period(period):
+    return Q(created_at__gte=period.start, created_at__lt=period.end)
+
+
+def _overdue(now):
+    return Q(status__in=AWAITING_DISPATCH, dispatch_due__lt=now) | Q(
+        status__in=IN_HANDLING, resolve_due__lt=now
+    )
+
+
+def child_annotations(period):
+    in_period = _in_period(period)
+    return {
+        "received": cc.under(Whistle.objects, in_period),
+        **{
+            name: cc.under(Whistle.objects, in_period & q)
+            for name, q in figures.rate_conditions(period.end).items()
+            if name != "rejected"
+        },
+        "overdue_now": cc.under(Whistle.objects, _overdue(period.end)),
+    }
+
+
+def child_values(child):
+    return {
+        "received": child.received,
+        "response_rate": figures.share(child.responded_on_time, child.response_due),
+        "resolution_rate": figures.share(child.resolved_first_time, child.resolution_due),
+        "satisfaction_rate": figures.share(child.satisfied, child.rated),
+        "overdue_now": child.overdue_now,
+    }
+
+
+def placed_directly(node, period):
+    here = Whistle.objects.filter(node=node)
+    return {
+        "received": here.filter(_in_period(period)).count(),
+        "overdue_now": here.overdue(period.end).count(),
+    }
+
+
+cc.child_columns.register(
+    cc.ChildColumns(
+        columns=(
+            cc.Column("received", _("Received"), chart="bar"),
+            cc.Column("response_rate", _("Response rate"), RATE, _("Response rate (%)")),
+            cc.Column("resolution_rate", _("Resolution rate"), RATE, _("Resolution rate (%)")),
+            cc.Column(
+                "satisfaction_rate", _("Satisfaction rate"), RATE, _("Satisfaction rate (%)")
+            ),
+            cc.Column("overdue_now", _("Overdue now"), chart="bar"),
+        ),
+        annotations=child_annotations,
+        values=child_values,
+        direct=placed_directly,
+        order=10,
+    )
+)
+
+
+def trend_charts(figures):
+    return {
+        "weekly": [
+            {
+                "week": r["week"].isoformat()[:10],
+                "received": r["received"],
+                "resolved": r["resolved"],
+            }
+            for r in figures["weekly"]
+        ],
+        "categories": [
+            {"name": r["category__name"], "value": r["n"]} for r in figures["by_category"]
+        ],
+        "labels": {"received": str(_("Received")), "resolved": str(_("Resolved"))},
+    }
+
+
+cc.sections.register(cc.Section("services/_command_trend.html", order=10, charts=trend_charts))
+cc.sections.register(cc.Section("services/_command_overdue.html", order=10, below_table=True))
+
+
+# --- My work
+
+
+def my_whistles(user, now):
+    whistles = with_due(visible_whistles(user).open(), now)
+    if user.has_perm(Perm.HANDLE_WHISTLE):
+        whistles = whistles.filter(status__in=IN_HANDLING)
+    return {"whistles": whistles.order_by("overdue_first", "running_due", "pk")[:50]}
+
+
+def callbacks_due(user, now):
+    return {
+        "callbacks": (
+            CallBack.objects.visible_to(user)
+            .filter(done_at__isnull=True, due_at__lte=now)
+            .select_related("whistle__category")
+            .order_by("due_at")[:50]
+        )
+    }
+
+
+work_sections.register(WorkSection("services/_work_whistles.html", my_whistles, order=30))
+work_sections.register(WorkSection("services/_work_callbacks.html", callbacks_due, order=50))

@@ -1,0 +1,99 @@
+"""Whistle figures for any scoped set of whistles and period, from aggregate queries.
+
+- received: whistles reported in the period;
+- response rate: of those due (answered, or past the dispatch deadline), the share
+  dispatched or answered with a reason by the deadline (响应率);
+- resolution rate: of those accepted and due (resolved, re-opened, or past the resolution
+  deadline), the share resolved without the resident re-opening it (解决率: "not fixed"
+  counts against it);
+- satisfaction rate: of those rated, the share rated very satisfied, satisfied or fairly
+  satisfied (满意率);
+- overdue now: open whistles past their current deadline (not limited to the period);
+- median time to resolve, over those resolved.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.utils import timezone
+
+from services.whistles.models import SATISFIED_RATINGS, Status
+
+
+def share(part, whole):
+    return None if not whole else part / whole
+
+
+@dataclass(frozen=True)
+class WhistleFigures:
+    received: int
+    rejected: int
+    response_due: int
+    responded_on_time: int
+    resolution_due: int
+    resolved_first_time: int
+    rated: int
+    satisfied: int
+    overdue_now: int
+    median_time_to_resolve: timedelta | None
+
+    @property
+    def response_rate(self):
+        return share(self.responded_on_time, self.response_due)
+
+    @property
+    def resolution_rate(self):
+        return share(self.resolved_first_time, self.resolution_due)
+
+    @property
+    def satisfaction_rate(self):
+        return share(self.satisfied, self.rated)
+
+
+def rate_conditions(now):
+    """Filters for the rate parts. A whistle weighs on a rate only once it was due: answered
+    or past its dispatch deadline; resolved, re-opened or past its resolution deadline."""
+    return {
+        "rejected": Q(status=Status.REJECTED),
+        "response_due": Q(responded_at__isnull=False) | Q(dispatch_due__lt=now),
+        "responded_on_time": Q(responded_on_time=True),
+        "resolution_due": ~Q(status=Status.REJECTED)
+        & (Q(resolved_at__isnull=False) | Q(reopened_count__gt=0) | Q(resolve_due__lt=now)),
+        "resolved_first_time": Q(status__in=(Status.RESOLVED, Status.CLOSED), reopened_count=0),
+        "rated": Q(rating__isnull=False),
+        "satisfied": Q(rating__in=SATISFIED_RATINGS),
+    }
+
+
+def whistle_figures(whistles, *, start, end, now=None):
+    """`whistles` is already scoped (e.g. Whistle.objects.visible_to(user)); [start, end)."""
+    now = now or timezone.now()
+    received = whistles.filter(created_at__gte=start, created_at__lt=end)
+    counts = received.aggregate(
+        received=Count("pk"),
+        **{name: Count("pk", filter=q) for name, q in rate_conditions(now).items()},
+    )
+    return WhistleFigures(
+        **counts,
+        overdue_now=whistles.overdue(now).count(),
+        median_time_to_resolve=median_time_to_resolve(received),
+    )
+
+
+def median_time_to_resolve(whistles):
+    durations = (
+        whistles.filter(resolved_at__isnull=False)
+        .annotate(
+            taken=ExpressionWrapper(
+                F("resolved_at") - F("created_at"), output_field=DurationField()
+            )
+        )
+        .order_by("taken")
+        .values_list("taken", flat=True)
+    )
+    count = durations.count()
+    if not count:
+        return None
+    middle = list(durations[(count - 1) // 2 : count // 2 + 1])
+    return sum(middle, timedelta()) / len(middle)

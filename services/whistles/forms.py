@@ -1,0 +1,161 @@
+"""The whistle's forms: the resident's report and rating, and each staff step's form (its
+cleaned_data are the keyword arguments of the step)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from governance.forms import PortalForm
+from governance.models import NodeKind, OrgNode
+from governance.public import PlaceChoiceField, ResidentPlaceForm, mobile_field
+from governance.step_pages import NoteForm, StepForm
+from governance.uploads import ImagesField
+from services.whistles.models import CallBackOutcome, Category, Department, Rating
+
+
+class WhistleReportForm(ResidentPlaceForm):
+    field_order = [
+        "category",
+        "description",
+        "community",
+        "building",
+        "address",
+        "photos",
+        "reporter_name",
+        "reporter_mobile",
+        "contact_consent",
+    ]
+
+    category = forms.ModelChoiceField(
+        Category.objects.filter(active=True),
+        label=_("Problem"),
+        empty_label=_("Choose a kind of problem"),
+    )
+    description = forms.CharField(
+        label=_("What is wrong?"),
+        min_length=5,
+        max_length=2000,
+        error_messages={
+            "min_length": _("Please describe the problem in at least %(limit_value)d characters."),
+            "max_length": _(
+                "Please keep the description under %(limit_value)d characters (now %(show_value)d)."
+            ),
+        },
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+    )
+    address = forms.CharField(
+        label=_("Or describe where"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed when the building is not listed."),
+    )
+    photos = ImagesField(label=_("Photos (up to 3, 5 MB each)"), max_files=3)
+    reporter_name = forms.CharField(label=_("Your name"), max_length=50)
+    reporter_mobile = mobile_field()
+    contact_consent = forms.BooleanField(
+        label=_("You may contact me about this report"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("community")
+            and not data.get("building")
+            and not data.get("address", "").strip()
+        ):
+            self.add_error("address", _("Choose your building or describe where the problem is."))
+        return data
+
+
+class RatingForm(PortalForm):
+    fixed = forms.TypedChoiceField(
+        label=_("Is the problem fixed?"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Yes, it is fixed")), ("no", _("No, it is not fixed"))],
+        widget=forms.RadioSelect,
+    )
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you?"),
+        coerce=int,
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DispatchForm(NoteForm):
+    department = forms.ModelChoiceField(
+        Department.objects.none(),
+        label=_("Lead department"),
+        required=False,
+        empty_label=_("None: dispatch to the grid"),
+    )
+    co_departments = forms.ModelMultipleChoiceField(
+        Department.objects.none(),
+        label=_("Co-handling departments"),
+        help_text=_("Optional; the lead department need not be ticked."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    grid = PlaceChoiceField(
+        OrgNode.objects.none(),
+        label=_("Or the grid"),
+        required=False,
+        empty_label=_("None: dispatch to the department"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        whistle = self.subject
+        departments = Department.objects.filter(street_id=whistle.community.parent_id)
+        self.fields["department"].queryset = departments
+        self.fields["co_departments"].queryset = departments
+        self.fields["grid"].queryset = OrgNode.objects.filter(
+            parent=whistle.community, kind=NodeKind.GRID
+        ).order_by("lft")
+        if whistle.suggested_department_id:
+            self.fields["department"].initial = whistle.suggested_department_id
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("department")) == bool(data.get("grid")):
+            raise forms.ValidationError(_("Choose one lead department or one grid."))
+        return data
+
+
+class ExtensionRequestForm(StepForm):
+    until = forms.DateTimeField(
+        label=_("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ExtensionDecisionForm(NoteForm):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        choices=[("yes", _("Approve")), ("no", _("Refuse"))],
+    )
+
+
+class ResolveForm(NoteForm):
+    note = forms.CharField(
+        label=_("What was done"),
+        help_text=_("The resident reads this on their status page."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photos = ImagesField(label=_("Photos (up to 3)"), max_files=3)
+
+
+class CallBackForm(PortalForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=CallBackOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

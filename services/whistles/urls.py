@@ -1,0 +1,19 @@
+from django.urls import path
+
+from services.whistles.views import public, staff
+
+urlpatterns = [
+    # Residents (no login)
+    path("report/", public.report, name="whistle-report"),
+    path("report/buildings/", public.community_buildings, name="community-buildings"),
+    path("report/submitted/<str:code>/", public.submitted, name="whistle-submitted"),
+    path("track/", public.track, name="whistle-track"),
+    path("track/<str:code>/", public.status, name="whistle-status"),
+    path("track/<str:code>/rate/", public.rate, name="whistle-rate"),
+    path("photos/<int:pk>/", public.photo, name="whistle-photo"),
+    # Staff
+    path("whistles/", staff.whistle_list, name="whistle-list"),
+    path("whistles/<int:pk>/", staff.whistle_detail, name="whistle-detail"),
+    path("whistles/<int:pk>/<slug:step_name>/", staff.whistle_step, name="whistle-step"),
+    path("callbacks/<int:pk>/", staff.callback_record, name="callback-record"),
+]

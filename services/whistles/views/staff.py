@@ -1,0 +1,235 @@
+"""Staff pages for whistles: lists, the detail with its timeline and the steps this user may
+take, call-backs and the grid worker's task list. Every query starts from visible_to(user)."""
+
+from datetime import timedelta
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from governance.forms import PortalForm
+from governance.masking import mask_mobile, mask_name
+from governance.models import NodeKind, OrgNode
+from governance.permissions import Perm
+from governance.scope import subtree_q
+from governance.step_pages import (
+    NoteForm,
+    PublicReasonForm,
+    ReasonForm,
+    Step,
+    allowed_steps,
+    run_step,
+)
+from governance.workflow import TransitionError
+from services.whistles import callbacks, dispatch, figures, policies
+from services.whistles.forms import (
+    CallBackForm,
+    DispatchForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    ResolveForm,
+)
+from services.whistles.models import (
+    IN_HANDLING,
+    CallBack,
+    Category,
+    Status,
+    Whistle,
+)
+from services.whistles.selectors import visible_whistles, with_due
+
+
+def _pending_extension(whistle):
+    return whistle.extension_until is not None
+
+
+STEPS = {
+    "accept": Step(
+        gettext_lazy("Accept (转哨)"),
+        NoteForm,
+        dispatch.accept_whistle,
+        states=(Status.SUBMITTED,),
+        check=policies.may_triage,
+    ),
+    "reject": Step(
+        gettext_lazy("Do not accept"),
+        PublicReasonForm,
+        dispatch.reject_whistle,
+        states=(Status.SUBMITTED,),
+        check=policies.may_triage,
+    ),
+    "dispatch": Step(
+        gettext_lazy("Dispatch (派单)"),
+        DispatchForm,
+        dispatch.dispatch_whistle,
+        states=(Status.ACCEPTED,),
+        check=policies.may_triage,
+    ),
+    "sign": Step(
+        gettext_lazy("Sign for it (接单)"),
+        None,
+        dispatch.sign_whistle,
+        states=(Status.DISPATCHED,),
+        check=policies.may_handle,
+    ),
+    "resolve": Step(
+        gettext_lazy("Report it resolved"),
+        ResolveForm,
+        dispatch.resolve_whistle,
+        states=(Status.SIGNED,),
+        check=policies.may_handle,
+    ),
+    "extend": Step(
+        gettext_lazy("Ask for more time (延期)"),
+        ExtensionRequestForm,
+        dispatch.request_extension,
+        states=IN_HANDLING,
+        check=policies.may_handle,
+        when=lambda w: not _pending_extension(w),
+    ),
+    "return": Step(
+        gettext_lazy("Return to the community (退单)"),
+        ReasonForm,
+        dispatch.return_whistle,
+        states=IN_HANDLING,
+        check=policies.may_handle,
+    ),
+    "decide-extension": Step(
+        gettext_lazy("Decide the extension"),
+        ExtensionDecisionForm,
+        dispatch.decide_extension,
+        states=IN_HANDLING,
+        check=policies.may_triage,
+        when=_pending_extension,
+    ),
+}
+
+
+class WhistleFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, label=gettext_lazy("Status"), empty_label=gettext_lazy("All")
+    )
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(),
+        label=gettext_lazy("Category"),
+        empty_label=gettext_lazy("All"),
+    )
+    node = django_filters.ModelChoiceFilter(
+        queryset=OrgNode.objects.none(),
+        label=gettext_lazy("Community or grid"),
+        empty_label=gettext_lazy("All"),
+        method="filter_node",
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=gettext_lazy("Overdue now"),
+        empty_label=gettext_lazy("All"),
+        choices=[("yes", gettext_lazy("Overdue")), ("no", gettext_lazy("Not overdue"))],
+        method="filter_overdue",
+    )
+
+    class Meta:
+        form = PortalForm
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["node"].queryset = (
+            OrgNode.objects.visible_to(user)
+            .filter(kind__in=(NodeKind.COMMUNITY, NodeKind.GRID))
+            .order_by("tree_id", "lft")
+        )
+        self.filters["node"].field.label_from_instance = lambda node: node.place
+
+    def filter_node(self, queryset, name, node):
+        return queryset.filter(subtree_q(node, "node") | subtree_q(node, "assigned_grid"))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Whistle.objects.overdue().values("pk")
+        if value == "yes":
+            return queryset.filter(pk__in=overdue)
+        return queryset.exclude(pk__in=overdue)
+
+
+@login_required
+@permission_required(Perm.VIEW_WHISTLE, raise_exception=True)
+def whistle_list(request):
+    now = timezone.now()
+    visible = visible_whistles(request.user)
+    filterset = WhistleFilter(request.GET, queryset=with_due(visible, now), user=request.user)
+    page = Paginator(filterset.qs.order_by("overdue_first", "-created_at", "-pk"), 30).get_page(
+        request.GET.get("page")
+    )
+    period_start = now - timedelta(days=30)
+    return render(
+        request,
+        "services/whistle_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "now": now,
+            "figures": figures.whistle_figures(
+                Whistle.objects.visible_to(request.user), start=period_start, end=now, now=now
+            ),
+        },
+    )
+
+
+@login_required
+@permission_required(Perm.VIEW_WHISTLE, raise_exception=True)
+def whistle_detail(request, pk):
+    whistle = get_object_or_404(visible_whistles(request.user), pk=pk)
+    user = request.user
+    contact = policies.sees_reporter_contact(user, whistle)
+    callback = CallBack.objects.filter(whistle=whistle).first()
+    return render(
+        request,
+        "services/whistle_detail.html",
+        {
+            "whistle": whistle,
+            "reporter_name": whistle.reporter_name if contact else mask_name(whistle.reporter_name),
+            "reporter_mobile": (
+                whistle.reporter_mobile if contact else mask_mobile(whistle.reporter_mobile)
+            ),
+            "events": whistle.events.select_related("actor"),
+            "photos": whistle.photos.all(),
+            "co_departments": whistle.co_departments.all(),
+            "steps": allowed_steps(STEPS, user, whistle),
+            "callback": callback,
+            "callback_form": (
+                CallBackForm()
+                if callback
+                and not callback.done_at
+                and policies.sees_reporter_contact(user, whistle)
+                else None
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def whistle_step(request, pk, step_name):
+    whistle = get_object_or_404(visible_whistles(request.user), pk=pk)
+    run_step(request, STEPS, step_name, whistle)
+    return redirect("whistle-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def callback_record(request, pk):
+    callback = get_object_or_404(CallBack.objects.visible_to(request.user), pk=pk)
+    form = CallBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the outcome of the call."))
+    else:
+        try:
+            callbacks.record_callback(callback=callback, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Call-back recorded."))
+        except TransitionError as error:
+            messages.error(request, error.message)
+    return redirect("whistle-detail", pk=callback.whistle_id)

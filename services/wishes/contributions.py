@@ -1,0 +1,65 @@
+"""What micro-wishes add to the composite pages: posted and lit in the command center, the
+review queue on my work."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from governance.composite import command_center as cc
+from governance.composite.my_work import WorkSection
+from governance.composite.my_work import sections as work_sections
+from governance.permissions import Perm
+from governance.scope import subtree_q
+from services.wishes import figures
+from services.wishes.models import LIT_STATUSES, Wish, WishStatus
+
+
+def _posted(period):
+    return Q(created_at__gte=period.start, created_at__lt=period.end)
+
+
+def _lit(period):
+    return Q(status__in=LIT_STATUSES, confirmed_at__gte=period.start, confirmed_at__lt=period.end)
+
+
+def node_figures(node, period):
+    wishes = Wish.objects.filter(subtree_q(node, "node"))
+    return {
+        "wishes_posted": wishes.filter(_posted(period)).count(),
+        "wishes_lit": wishes.filter(_lit(period)).count(),
+        "wishes_lit_this_year": figures.lit_this_year(wishes, now=period.end),
+    }
+
+
+cc.period_figures.register(
+    cc.PeriodFigures(
+        compute=node_figures,
+        shown=(
+            cc.Figure(_("Micro-wishes posted"), lambda f: f["wishes_posted"]),
+            cc.Figure(_("Micro-wishes lit"), lambda f: f["wishes_lit"]),
+        ),
+        order=20,
+    )
+)
+cc.child_columns.register(
+    cc.ChildColumns(
+        columns=(
+            cc.Column("wishes_posted", _("Micro-wishes posted"), on_page=False),
+            cc.Column("wishes_lit", _("Micro-wishes lit")),
+        ),
+        annotations=lambda period: {
+            "wishes_posted": cc.under(Wish.objects, _posted(period)),
+            "wishes_lit": cc.under(Wish.objects, _lit(period)),
+        },
+        order=20,
+    )
+)
+
+
+def waiting_for_review(user, now):
+    if not user.has_perm(Perm.MODERATE_WISH):
+        return None
+    waiting = Wish.objects.visible_to(user).filter(status=WishStatus.POSTED).count()
+    return {"waiting": waiting} if waiting else None
+
+
+work_sections.register(WorkSection("services/_work_wishes.html", waiting_for_review, order=10))

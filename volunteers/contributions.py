@@ -1,0 +1,87 @@
+"""What volunteer service adds: volunteers and teams, hours approved and active volunteers in
+the command center; the points a fulfilled micro-wish earns."""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Sum
+from django.utils.translation import gettext_lazy as _
+
+from governance import rewards
+from governance.composite import command_center as cc
+from governance.formatting import HOURS as HOURS_FORMAT
+from governance.scope import subtree_q
+from volunteers.ledger import award_points
+from volunteers.models import ServiceHours, Team, VolunteerProfile
+
+HOURS = DecimalField(max_digits=12, decimal_places=2)
+
+rewards.awarders.register(rewards.Awarder(award_points, order=10))
+
+# The volunteer register, not the volunteer role: cadres and party members serve too.
+cc.headcounts.register(
+    cc.Headcount(
+        "volunteers",
+        _("Volunteers"),
+        lambda node: VolunteerProfile.objects.filter(
+            subtree_q(node, "community"), user__is_active=True
+        ).count(),
+        order=50,
+    )
+)
+cc.headcounts.register(
+    cc.Headcount(
+        "teams",
+        _("Volunteer teams"),
+        lambda node: Team.objects.filter(subtree_q(node, "node")).count(),
+        order=60,
+    )
+)
+
+
+def served_in(period):
+    """Hours that count (approved) of activities that started in the period: an activity's
+    hours belong to the period it took place in, however late they were approved."""
+    return ServiceHours.objects.counted().filter(
+        activity__starts_at__gte=period.start, activity__starts_at__lt=period.end
+    )
+
+
+def service_aggregates():
+    """Volunteer hours and the distinct volunteers who gave them, for the page's figures, the
+    child table's columns and the row for the node itself alike."""
+    return {
+        "volunteer_hours": Sum("hours", default=Decimal("0"), output_field=HOURS),
+        "active_volunteers": Count("volunteer", distinct=True),
+    }
+
+
+cc.period_figures.register(
+    cc.PeriodFigures(
+        compute=lambda node, period: (
+            served_in(period)
+            .filter(subtree_q(node, "activity__node"))
+            .aggregate(**service_aggregates())
+        ),
+        shown=(
+            cc.Figure(_("Volunteer hours approved"), lambda f: f["volunteer_hours"], HOURS_FORMAT),
+            cc.Figure(_("Active volunteers"), lambda f: f["active_volunteers"]),
+        ),
+        order=30,
+    )
+)
+cc.child_columns.register(
+    cc.ChildColumns(
+        columns=(
+            cc.Column("volunteer_hours", _("Volunteer hours approved"), HOURS_FORMAT, chart="line"),
+            cc.Column("active_volunteers", _("Active volunteers")),
+        ),
+        annotations=lambda period: {
+            name: cc.under(served_in(period), node_path="activity__node", value=value)
+            for name, value in service_aggregates().items()
+        },
+        direct=lambda node, period: (
+            served_in(period).filter(activity__node=node).aggregate(**service_aggregates())
+        ),
+        order=40,
+    )
+)
