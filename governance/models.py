@@ -10,18 +10,26 @@ from mptt.models import MPTTModel, TreeForeignKey
 
 from governance.roles import Role
 from governance.scope import ScopedQuerySet
-from governance.tree import (  # NodeKind is the tree's own word, used everywhere as models'
+from governance.tree import (
     NEW_TREE,
     TREE_NUMBERS,
     LockedTreeManager,
-    NodeKind,
-    parent_error,
     write_lock,
 )
 
 mainland_mobile = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter a mainland mobile number: 11 digits starting with 13-19.")
 )
+
+
+class NodeKind(models.IntegerChoices):
+    """A node's kind is its depth: each kind sits exactly one level below the previous one."""
+
+    STREET = 0, _("Street party working committee")
+    COMMUNITY = 1, _("Community party committee")
+    GRID = 2, _("Grid party branch")
+    BUILDING = 3, _("Building party group")
+    HOUSEHOLD = 4, _("Party-member household")
 
 
 class OrgNodeQuerySet(ScopedQuerySet):
@@ -90,9 +98,28 @@ class OrgNode(MPTTModel):
         """The place this organisation serves, for residents and addresses."""
         return self.place_name or self.name
 
+    def parent_error(self, parent):
+        """Why `parent` cannot hold this node (of its kind), or None when it can."""
+        kind = self.kind
+        if kind is None:
+            return None
+        if kind == NodeKind.STREET:
+            return _("A street is a root: it cannot have a parent.") if parent else None
+        if parent is None:
+            return _("A %(kind)s needs a parent.") % {"kind": NodeKind(kind).label}
+        if parent.kind != kind - 1:
+            return _(
+                "A %(kind)s must sit directly under a %(expected)s, not under a %(actual)s."
+            ) % {
+                "kind": NodeKind(kind).label,
+                "expected": NodeKind(kind - 1).label,
+                "actual": NodeKind(parent.kind).label,
+            }
+        return None
+
     def clean(self):
         super().clean()
-        error = parent_error(kind=self.kind, parent=self.parent)
+        error = self.parent_error(self.parent)
         if error:
             raise ValidationError({"parent": error})
 

@@ -10,9 +10,8 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 from django.apps import apps
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from mptt.exceptions import InvalidMove
 from mptt.managers import TreeManager
 
@@ -21,16 +20,6 @@ from mptt.managers import TreeManager
 LOCK_NAMESPACE = 7301
 NEW_TREE = 0
 TREE_NUMBERS = ["lft", "rght", "level", "tree_id"]
-
-
-class NodeKind(models.IntegerChoices):
-    """A node's kind is its depth: each kind sits exactly one level below the previous one."""
-
-    STREET = 0, gettext_lazy("Street party working committee")
-    COMMUNITY = 1, gettext_lazy("Community party committee")
-    GRID = 2, gettext_lazy("Grid party branch")
-    BUILDING = 3, gettext_lazy("Building party group")
-    HOUSEHOLD = 4, gettext_lazy("Party-member household")
 
 
 @contextmanager
@@ -45,23 +34,6 @@ def write_lock(tree_ids):
                     )
         # SQLite allows one writer at a time already.
         yield
-
-
-def parent_error(*, kind, parent):
-    """Why `parent` cannot hold a node of `kind`, or None when it can."""
-    if kind is None:
-        return None
-    if kind == NodeKind.STREET:
-        return _("A street is a root: it cannot have a parent.") if parent else None
-    if parent is None:
-        return _("A %(kind)s needs a parent.") % {"kind": NodeKind(kind).label}
-    if parent.kind != kind - 1:
-        return _("A %(kind)s must sit directly under a %(expected)s, not under a %(actual)s.") % {
-            "kind": NodeKind(kind).label,
-            "expected": NodeKind(kind - 1).label,
-            "actual": NodeKind(parent.kind).label,
-        }
-    return None
 
 
 def new_parent_for(target, position):
@@ -83,7 +55,7 @@ class LockedTreeManager(TreeManager):
                 raise InvalidMove(
                     _("The node was deleted meanwhile; reload and try again.")
                 ) from None
-            error = parent_error(kind=node.kind, parent=new_parent_for(target, position))
+            error = node.parent_error(new_parent_for(target, position))
             if error:
                 raise InvalidMove(error)
             super().move_node(node, target, position)

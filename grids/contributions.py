@@ -12,23 +12,20 @@ from governance.permissions import Perm
 from governance.scope import subtree_q
 from grids.models import CareRecord, Household
 
+
+def households(node):
+    return Household.objects.filter(subtree_q(node, "building")).count()
+
+
+def residents_cared_for(node):
+    return CareRecord.objects.filter(
+        subtree_q(node, "resident__household__building"), active=True
+    ).count()
+
+
+cc.headcounts.register(cc.Headcount("households", _("Households"), households, order=30))
 cc.headcounts.register(
-    cc.Headcount(
-        "households",
-        _("Households"),
-        lambda node: Household.objects.filter(subtree_q(node, "building")).count(),
-        order=30,
-    )
-)
-cc.headcounts.register(
-    cc.Headcount(
-        "care_residents",
-        _("Residents in the care ledger"),
-        lambda node: CareRecord.objects.filter(
-            subtree_q(node, "resident__household__building"), active=True
-        ).count(),
-        order=40,
-    )
+    cc.Headcount("care_residents", _("Residents in the care ledger"), residents_cared_for, order=40)
 )
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import PortalForm
 from governance.uploads import ImagesField
-from services.models import Category
+from services.whistles.models import Category
 
 
 class VisitForm(PortalForm):

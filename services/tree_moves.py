@@ -9,7 +9,8 @@ from governance.scope import subtree_q
 def follow_moved_node(sender, instance, **kwargs):
     if instance.kind not in (NodeKind.GRID, NodeKind.BUILDING):
         return
-    from services.models import Whistle, Wish
+    from services.whistles.models import Whistle
+    from services.wishes.models import Wish
 
     community = instance.get_ancestors().get(kind=NodeKind.COMMUNITY)
     for model in (Whistle, Wish):

@@ -17,25 +17,20 @@ HOURS = DecimalField(max_digits=12, decimal_places=2)
 
 rewards.awarders.register(rewards.Awarder(award_points, order=10))
 
-# The volunteer register, not the volunteer role: cadres and party members serve too.
-cc.headcounts.register(
-    cc.Headcount(
-        "volunteers",
-        _("Volunteers"),
-        lambda node: VolunteerProfile.objects.filter(
-            subtree_q(node, "community"), user__is_active=True
-        ).count(),
-        order=50,
-    )
-)
-cc.headcounts.register(
-    cc.Headcount(
-        "teams",
-        _("Volunteer teams"),
-        lambda node: Team.objects.filter(subtree_q(node, "node")).count(),
-        order=60,
-    )
-)
+
+def volunteers(node):
+    # The volunteer register, not the volunteer role: cadres and party members serve too.
+    return VolunteerProfile.objects.filter(
+        subtree_q(node, "community"), user__is_active=True
+    ).count()
+
+
+def teams(node):
+    return Team.objects.filter(subtree_q(node, "node")).count()
+
+
+cc.headcounts.register(cc.Headcount("volunteers", _("Volunteers"), volunteers, order=50))
+cc.headcounts.register(cc.Headcount("teams", _("Volunteer teams"), teams, order=60))
 
 
 def served_in(period):

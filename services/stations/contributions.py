@@ -7,14 +7,12 @@ from governance.composite import command_center as cc
 from governance.scope import subtree_q
 from services.stations.models import Station
 
-cc.headcounts.register(
-    cc.Headcount(
-        "stations",
-        _("Service stations"),
-        lambda node: Station.objects.filter(subtree_q(node, "node"), active=True).count(),
-        order=70,
-    )
-)
+
+def active_stations(node):
+    return Station.objects.filter(subtree_q(node, "node"), active=True).count()
+
+
+cc.headcounts.register(cc.Headcount("stations", _("Service stations"), active_stations, order=70))
 cc.child_columns.register(
     cc.ChildColumns(
         columns=(cc.Column("stations", _("Service stations")),),

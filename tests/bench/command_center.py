@@ -25,7 +25,7 @@ from django.test import Client  # noqa: E402
 
 from governance.models import User  # noqa: E402
 from grids.models import CareRecord  # noqa: E402
-from services.models import Whistle  # noqa: E402
+from services.whistles.models import Whistle  # noqa: E402
 from volunteers.models import ServiceHours, VolunteerProfile  # noqa: E402
 
 

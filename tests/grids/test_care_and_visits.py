@@ -10,7 +10,7 @@ from django.urls import reverse
 from governance.models import Notification, Role
 from grids import care
 from grids.models import CareRecord, Household, Resident, Visit
-from services.models import Category, Whistle
+from services.whistles.models import Category, Whistle
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from django.urls import reverse
 
 from governance.models import OrgNode, Role, User
 from grids.models import Household, Resident, Visit
-from services.models import Category, Status, Urgency, Whistle
 from services.whistles import dispatch, intake
+from services.whistles.models import Category, Status, Urgency, Whistle
 from tests.factories import UserFactory, cadre
 
 CHROMIUM = "/usr/bin/chromium"

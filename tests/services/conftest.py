@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 
 from governance.models import Role
-from services.models import Category, Department, Urgency
 from services.whistles import intake
+from services.whistles.models import Category, Department, Urgency
 from tests.factories import UserFactory, cadre
 
 

@@ -9,8 +9,8 @@ import time_machine
 from django.db import connections
 
 from governance.workflow import TransitionError
-from services.models import EventKind, WhistleEvent, WhistleReminder
 from services.whistles import dispatch, sla
+from services.whistles.models import EventKind, WhistleEvent, WhistleReminder
 
 PROCESSES = 4
 
@@ -27,7 +27,7 @@ def _accept(args):
     whistle_id, user_id = args
     connections.close_all()
     from governance.models import User
-    from services.models import Whistle
+    from services.whistles.models import Whistle
 
     try:
         dispatch.accept_whistle(
@@ -71,8 +71,8 @@ def _claim(args):
     wish_id, user_id = args
     connections.close_all()
     from governance.models import User
-    from services.models import Wish
     from services.wishes import steps as wishes
+    from services.wishes.models import Wish
 
     try:
         wishes.claim_wish(wish=Wish.objects.get(pk=wish_id), actor=User.objects.get(pk=user_id))
@@ -86,8 +86,8 @@ def _claim(args):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_people_claiming_a_wish_at_once_give_one_winner_and_a_message(requires_postgres, world):
-    from services.models import WishCategory, WishFor, WishStatus
     from services.wishes import steps as wishes
+    from services.wishes.models import WishCategory, WishFor, WishStatus
     from tests.factories import UserFactory
 
     wish = wishes.post_wish(

@@ -9,12 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from governance.models import Notification
+from governance.models import Notification, PartnerUnit
 from governance.workflow import TransitionError
-from governance.models import PartnerUnit
-from services.models import Wish, WishCategory, WishEventKind, WishFor, WishStatus
 from services.wishes import figures as wish_figures
 from services.wishes import steps as wishes
+from services.wishes.models import Wish, WishCategory, WishEventKind, WishFor, WishStatus
 from tests.factories import UserFactory
 from tests.services.images import not_an_image, photo
 from volunteers.models import EntryKind, LedgerEntry

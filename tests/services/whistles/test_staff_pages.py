@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from governance.models import Notification
-from services.models import Status
 from services.whistles import dispatch
+from services.whistles.models import Status
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +182,7 @@ def test_detail_query_count_does_not_grow_with_the_timeline(
 
 def test_a_volunteer_sees_no_residents_data_through_their_node(client_for, world):
     from services.whistles import dispatch as steps
-    from services.models import CallBack
+    from services.whistles.models import CallBack
     from tests.services.images import photo
 
     volunteer = UserFactory(username="vol2", role="volunteer", node=world.tree.community_a)

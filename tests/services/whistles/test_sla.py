@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from governance.models import Notification
-from services.models import EventKind, Whistle, WhistleReminder
 from services.tasks import scan_whistles
 from services.whistles import dispatch, routing, sla
+from services.whistles.models import EventKind, Whistle, WhistleReminder
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

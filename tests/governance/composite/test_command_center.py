@@ -15,9 +15,11 @@ from openpyxl import load_workbook
 
 from governance.composite import command_center
 from grids.models import CareRecord, Household, Resident
-from services.models import Rating, Station, StationKind, WishCategory, WishFor
+from services.stations.models import Station, StationKind
 from services.whistles import dispatch, rating
+from services.whistles.models import Rating
 from services.wishes import steps as wishes
+from services.wishes.models import WishCategory, WishFor
 from tests.factories import UserFactory
 from tests.volunteers.conftest import make_activity, volunteer
 from volunteers.models import HoursKind, HoursStatus, ServiceHours, Team

@@ -10,7 +10,9 @@ import time_machine
 import zxingcpp
 from django.urls import reverse
 
-from services.models import (
+from services.stations import circle as stations
+from services.stations import service_log
+from services.stations.models import (
     Amenity,
     OpeningException,
     OpeningHours,
@@ -20,8 +22,6 @@ from services.models import (
     StationAmenity,
     StationKind,
 )
-from services.stations import circle as stations
-from services.stations import service_log
 from tests.factories import NodeFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from services.models import Rating, Whistle
 from services.whistles import dispatch, rating
 from services.whistles.figures import whistle_figures
+from services.whistles.models import Rating, Whistle
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from services.models import EventKind, Status, Whistle, WhistlePhoto
 from services.whistles import dispatch
+from services.whistles.models import EventKind, Status, Whistle, WhistlePhoto
 from tests.services.images import not_an_image, oversized, photo
 
 pytestmark = pytest.mark.django_db
@@ -248,7 +248,7 @@ def test_the_whole_story_through_the_pages(client, world, django_capture_on_comm
     department signs and resolves; the resident rates; the grid worker calls back."""
     from django.test import Client
 
-    from services.models import CallBack
+    from services.whistles.models import CallBack
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(REPORT, form_data(world))

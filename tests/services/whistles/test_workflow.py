@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from governance.workflow import TransitionError
-from services.models import CallBack, CallBackOutcome, EventKind, Rating, Status
 from services.whistles import callbacks, dispatch, rating
+from services.whistles.models import CallBack, CallBackOutcome, EventKind, Rating, Status
 
 pytestmark = pytest.mark.django_db
 

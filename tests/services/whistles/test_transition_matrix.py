@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from governance.workflow import TransitionError
-from services.models import Rating, Status
 from services.whistles import dispatch, rating
+from services.whistles.models import Rating, Status
 
 pytestmark = pytest.mark.django_db
 
