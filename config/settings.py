@@ -227,6 +227,8 @@ PUBLIC_FORM_RATE_PER_IP = env("PUBLIC_FORM_RATE_PER_IP", "20/h")
 PUBLIC_FORM_RATE_PER_MOBILE = env("PUBLIC_FORM_RATE_PER_MOBILE", "5/h")
 PUBLIC_LOOKUP_RATE_PER_IP = env("PUBLIC_LOOKUP_RATE_PER_IP", "30/h")
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+# A photo's pixels are counted before it is decoded in full: a small file can hold a huge image.
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 # The address residents reach the portal at, printed in QR posters (e.g. https://hongge.example.cn);
 # empty: the address the cadre printing the poster is using.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "").rstrip("/")
@@ -245,6 +247,9 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Backups (manage.py backup / restore): where snapshots are written.
+BACKUP_DIR = Path(env("BACKUP_DIR", str(VAR_DIR / "backups")))
 
 LOGGING = {
     "version": 1,
