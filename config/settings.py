@@ -17,6 +17,8 @@ from config.env import env, env_bool, env_int, env_list
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Runtime files of the embedded set-up: SQLite database, broker queue, cache, uploads.
 VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
+# Beat keeps its schedule here whatever the broker, so the folder must exist from the start.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", True)
 
@@ -112,9 +114,11 @@ LOGOUT_REDIRECT_URL = "home"
 # --- Cache: Redis in production (shared by every web worker, so rate limits hold across
 # them); a file cache shared by the local processes otherwise.
 REDIS_URL = env("REDIS_URL", "")
+# Each process's own memory: where rate limits are counted while the shared cache is down.
+_PROCESS_MEMORY = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 if REDIS_URL:
     _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    CACHES = {"default": _redis, "ratelimit": _redis}
+    CACHES = {"default": _redis, "ratelimit": _redis, "ratelimit-fallback": _PROCESS_MEMORY}
     # django-ratelimit lists only django-redis as supported; Django's own RedisCache
     # increments atomically (INCR) just the same.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
@@ -125,7 +129,8 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         },
         # The embedded set-up serves from one process, so its memory is the shared counter.
-        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": _PROCESS_MEMORY,
+        "ratelimit-fallback": _PROCESS_MEMORY,
     }
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
@@ -148,9 +153,11 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "governance.staticfiles.ManifestStaticFilesStorage"
     },
 }
+# Until `collectstatic` has run, WhiteNoise serves the assets from the app folders.
+WHITENOISE_USE_FINDERS = True
 
 # --- API
 REST_FRAMEWORK = {

@@ -2,11 +2,14 @@
 the shared cache (per client IP and per mobile number), the place a resident picks, and
 tracking codes that are short but not guessable. Checked uploads are in `uploads`."""
 
+import logging
 import math
 import secrets
+import time
 
 from django import forms
 from django.conf import settings
+from django.core.cache import caches
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
@@ -14,6 +17,8 @@ from django_ratelimit.core import get_usage
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode, mainland_mobile
 from governance.params import parse_id
+
+logger = logging.getLogger(__name__)
 
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed on small keyboards.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -125,8 +130,33 @@ def client_ip(request):
 
 
 def _wait(request, group, key, rate):
-    usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
+    try:
+        usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
+    except Exception:  # the shared cache is down: a resident's report must still go through
+        logger.warning("rate-limit cache unavailable; counting %s in this process", group)
+        return _fallback_wait(request, group, key, rate)
     return usage["time_left"] if usage and usage["should_limit"] else 0
+
+
+# While the shared cache is down, each process counts in its own memory: the limit holds per
+# process (looser by the number of workers) instead of failing the post.
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _fallback_wait(request, group, key, rate):
+    limit, period = rate.split("/")
+    seconds = _PERIODS[period[-1]] * int(period[:-1] or 1)
+    who = client_ip(request) if key == "ip" else key(group, request)
+    now = time.time()
+    counter = f"{group}:{who}:{int(now // seconds)}"
+    counts = caches["ratelimit-fallback"]
+    counts.add(counter, 0, seconds)
+    try:
+        count = counts.incr(counter)
+    except ValueError:  # the window ended between the two calls
+        counts.set(counter, 1, seconds)
+        count = 1
+    return math.ceil(seconds - now % seconds) if count > int(limit) else 0
 
 
 def ip_limit_wait(request, *, group, lookup=False):

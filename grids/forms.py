@@ -6,6 +6,10 @@ from governance.uploads import ImagesField
 from services.whistles.models import Category
 
 
+class HouseholdSearchForm(PortalForm):
+    q = forms.CharField(label=_("Building, room, name or initials (zjg)"), max_length=30)
+
+
 class VisitForm(PortalForm):
     seen = forms.CharField(
         label=_("What did you see?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

@@ -3,6 +3,7 @@
 from governance.masking import mask_name
 from governance.models import NodeKind, Role
 from governance.permissions import Perm
+from governance.roles import TREE_ROLES
 from governance.scope import subtree_q, visible_q
 from volunteers.models import VolunteerProfile
 
@@ -28,11 +29,22 @@ def profile_for(user):
     return profile
 
 
+def shown_profile(user):
+    """The user's profile for a page to read. Only a step (signing up, joining, earning)
+    registers someone; until then an unsaved profile shows no points and no history."""
+    return getattr(user, "volunteer", None) or VolunteerProfile(
+        user=user, community=home_community(user)
+    )
+
+
 def open_to(queryset, user, node_path="node"):
-    """What a volunteer sees of teams, activities and rewards: those of their home street,
-    and for staff those of their own area too — both through the shared tree-range filter.
-    Someone with neither sees none until their community registers them."""
+    """What someone sees of teams, activities and rewards: staff (cadres, grid workers) their
+    own area, like every other record; a volunteer what their whole home street offers —
+    both through the shared tree-range filter. Someone with neither sees none until their
+    community registers them."""
     q = visible_q(user, node_path)
+    if user.role in TREE_ROLES:
+        return queryset.none() if q is None else queryset.filter(q)
     profile = getattr(user, "volunteer", None)
     community = profile.community if profile and profile.community_id else home_community(user)
     if community is not None:

@@ -11,7 +11,7 @@ from governance.downloads import PDF, download
 from governance.permissions import Perm
 from grids import care
 from grids.cards import contact_card_pdf
-from grids.forms import VisitForm
+from grids.forms import HouseholdSearchForm, VisitForm
 from grids.models import CareRecord, Household, Resident
 from grids.privacy import sees_resident_contact, shown_mobile, shown_name
 
@@ -31,7 +31,8 @@ def _residents_shown(user, household):
 @permission_required(Perm.VIEW_HOUSEHOLD, raise_exception=True)
 def household_search(request):
     """By building, room, resident name or the name's pinyin initials (zjg for 张建国)."""
-    query = request.GET.get("q", "").strip()[:30]
+    form = HouseholdSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     results = []
     if query:
         matches = (
@@ -51,7 +52,11 @@ def household_search(request):
         results = [
             {"household": h, "residents": _residents_shown(request.user, h)} for h in matches[:30]
         ]
-    return render(request, "grids/household_search.html", {"query": query, "results": results})
+    return render(
+        request,
+        "grids/household_search.html",
+        {"query": query, "results": results, "errors": form.errors.get("q")},
+    )
 
 
 @login_required

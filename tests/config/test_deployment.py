@@ -119,3 +119,42 @@ def test_the_beat_tree_check_counts_problems(small_tree):
     assert check_trees() == 0
     OrgNode.objects.filter(pk=small_tree.grid_a.pk).update(rght=50)
     assert check_trees() > 0
+
+
+def test_beat_has_its_folder_with_a_redis_broker(tmp_path):
+    """On a fresh set-up with a Redis broker, beat's schedule file has a folder to live in."""
+    var = tmp_path / "fresh" / "var"
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; import pathlib; "
+        "print(pathlib.Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).parent.is_dir())",
+        VAR_DIR=str(var),
+        CELERY_BROKER_URL="redis://127.0.0.1:1/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_pages_and_assets_are_served_before_collectstatic(tmp_path):
+    """DEBUG off on a set-up that never ran collectstatic: pages answer, assets too."""
+    script = (
+        "from django.test import Client; from django.core.management import call_command; "
+        "call_command('migrate', verbosity=0); c = Client(); r = c.get('/'); "
+        "import re; css = re.search(r'/static/[^\"]+\\.css', r.content.decode()).group(0); "
+        "print(r.status_code, c.get(css).status_code, css)"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        script,
+        DEBUG="0",
+        SECRET_KEY="test-only-" + "x" * 50,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:1/0",
+        VAR_DIR=str(tmp_path / "var"),
+        SECURE_SSL_REDIRECT="0",
+    )
+    assert result.returncode == 0, result.stderr
+    home, asset, path = result.stdout.strip().splitlines()[-1].split()
+    assert (home, asset) == ("200", "200"), path

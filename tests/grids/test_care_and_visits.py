@@ -169,3 +169,11 @@ def test_the_community_keeps_the_care_ledger_in_the_admin(
     street = client_for(street_cadre).get(listing).content.decode()
     assert "张某" in street and "张建国" not in street
     assert client_for(street_cadre).get(change).status_code == 403
+
+
+@pytest.mark.parametrize("query", ["a\x00b", "李\x07"])
+def test_household_search_refuses_control_characters_calmly(client_for, worker_a, query):
+    response = client_for(worker_a).get(reverse("grids-household-search"), {"q": query})
+    assert response.status_code == 200
+    assert response.context["results"] == []
+    assert response.context["errors"]

@@ -21,6 +21,7 @@ from volunteers.models import (
     SignUp,
     SignUpStatus,
     StarAward,
+    VolunteerProfile,
 )
 
 pytestmark = pytest.mark.django_db
@@ -293,3 +294,34 @@ def test_names_are_shown_to_the_team_and_the_community_only(service, street_cadr
     proof = reverse("volunteer-service-proof", args=[service.alice.volunteer.pk])
     assert client_for(street_cadre).get(proof).status_code == 404
     assert client_for(cadre_a).get(proof).status_code == 200
+
+
+def test_opening_the_pages_registers_nobody(client_for, service, street_cadre):
+    """Reading is not joining: a cadre who opens the volunteer pages gets no profile; saving
+    their skills (a step) registers them."""
+    client = client_for(street_cadre)
+    for name in ("volunteer-home", "volunteer-me", "volunteer-rewards"):
+        assert client.get(reverse(name)).status_code == 200
+    assert not VolunteerProfile.objects.filter(user=street_cadre).exists()
+    client.post(reverse("volunteer-me"), {"skills": "摄影"})
+    assert VolunteerProfile.objects.get(user=street_cadre).skills == "摄影"
+
+
+def test_staff_see_teams_of_their_own_area_volunteers_their_street(client_for, service, small_tree):
+    """A cadre or grid worker of 幸福 (B) does not open 红旗's (A) team, its members,
+    activities or gifts; a volunteer living in B sees and may join what the street offers."""
+    with at(T0):
+        for staff in (cadre(small_tree.community_b), cadre(small_tree.grid_b)):
+            client = client_for(staff)
+            team = client.get(reverse("volunteer-team", args=[service.team.pk]))
+            assert team.status_code == 404 and "李" not in team.content.decode()
+            assert service.team.name not in client.get(reverse("volunteer-teams")).content.decode()
+            assert (
+                service.activity.title not in client.get(reverse("volunteer-home")).content.decode()
+            )
+            assert (
+                service.reward.name not in client.get(reverse("volunteer-rewards")).content.decode()
+            )
+        neighbour = client_for(volunteer("neighbour", small_tree.community_b))
+        assert neighbour.get(reverse("volunteer-team", args=[service.team.pk])).status_code == 200
+        assert service.activity.title in neighbour.get(reverse("volunteer-home")).content.decode()

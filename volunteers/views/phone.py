@@ -34,7 +34,7 @@ from volunteers.models import (
     SignUpStatus,
     Team,
 )
-from volunteers.profiles import open_to, profile_for, shown_name
+from volunteers.profiles import open_to, profile_for, shown_name, shown_profile
 
 REGISTERED = Count("signups", filter=Q(signups__status=SignUpStatus.REGISTERED))
 WAITING = Count("signups", filter=Q(signups__status=SignUpStatus.WAITLISTED))
@@ -82,7 +82,7 @@ def home(request):
         request,
         "volunteers/home.html",
         {
-            "profile": profile_for(request.user),
+            "profile": shown_profile(request.user),
             "rows": [{"activity": a, "signup": mine.get(a.pk)} for a in upcoming],
         },
     )
@@ -228,7 +228,8 @@ def leader_mark(request, pk):
 
 @login_required
 def me(request):
-    profile = profile_for(request.user)
+    # Saving one's skills registers; reading the page does not.
+    profile = profile_for(request.user) if request.method == "POST" else shown_profile(request.user)
     form = SkillsForm(request.POST or None, instance=profile)
     if request.method == "POST":
         if form.is_valid():
@@ -236,6 +237,8 @@ def me(request):
             messages.success(request, _("Saved."))
             return redirect("volunteer-me")
         flash_form_errors(request, form)
+    if profile.pk is None:
+        return render(request, "volunteers/me.html", {"profile": profile, "skills_form": form})
     return render(
         request,
         "volunteers/me.html",
@@ -378,7 +381,7 @@ def rewards_list(request):
         request,
         "volunteers/rewards.html",
         {
-            "profile": profile_for(request.user),
+            "profile": shown_profile(request.user),
             "rewards": _rewards(request.user),
             "reserved": Redemption.objects.filter(
                 volunteer__user=request.user, status=RedemptionStatus.RESERVED
