@@ -1,3 +1,5 @@
+from auditlog.admin import LogEntryAdmin as AuditlogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpResponse
@@ -5,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from mptt.admin import DraggableMPTTAdmin
 
+from governance import security
 from governance.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from governance.masking import mask_mobile
 from governance.models import OrgNode, PartnerUnit, PersonalDataExport, User
@@ -88,7 +91,16 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         (gettext_lazy("Place in the organisation"), {"fields": ["role", "node"]}),
         (
             gettext_lazy("Access"),
-            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+            {
+                "fields": [
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "must_change_password",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
         ),
     ]
     add_fieldsets = [
@@ -109,9 +121,29 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         ),
     ]
 
+    actions = ["reset_passwords", "unlock_logins"]
+
     @admin.display(description=gettext_lazy("mobile"))
     def masked_mobile(self, user):
         return mask_mobile(user.mobile)
+
+    @admin.action(description=gettext_lazy("Reset the password (changed at the next login)"))
+    def reset_passwords(self, request, users):
+        for user in users:
+            password = security.reset_password(user=user, actor=request.user)
+            # Shown once, to hand over in person: no e-mail is assumed.
+            self.message_user(
+                request,
+                _("Temporary password for %(user)s: %(password)s")
+                % {"user": user.get_username(), "password": password},
+                messages.WARNING,
+            )
+
+    @admin.action(description=gettext_lazy("Unlock after failed logins"))
+    def unlock_logins(self, request, users):
+        for user in users:
+            security.unlock(user=user)
+        self.message_user(request, _("Unlocked: %(n)d.") % {"n": len(users)}, messages.SUCCESS)
 
     def get_queryset(self, request):
         """Besides the subtree: only the roles below one's own, never a superuser."""
@@ -149,3 +181,14 @@ class PartnerUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["node"]
     search_fields = ["name"]
     filter_horizontal = ["contacts"]
+
+
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditTrailAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, AuditlogEntryAdmin):
+    """The audit trail, append-only: cadres read what the people of their area did (and the
+    logins tried on their accounts); superusers read everything."""
+
+    node_path = "actor__node"  # only the beat job prunes it, beyond the retention period

@@ -7,6 +7,8 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Organisation and accounts")
 
     def ready(self):
+        from governance import audit  # its receivers record logins
         from governance.composite import autodiscover
 
+        audit.register_models()
         autodiscover()

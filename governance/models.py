@@ -173,6 +173,11 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("The user sees and acts on this node's subtree."),
     )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an administrator resets the password: asked at the next login."),
+    )
 
     objects = UserManager()
 

@@ -17,6 +17,7 @@ class Perm:
     DELETE_NODE = "governance.delete_orgnode"
     VIEW_USER = "governance.view_user"
     VIEW_DATA_EXPORTS = "governance.view_personaldataexport"
+    VIEW_AUDIT_TRAIL = "auditlog.view_logentry"
     ADD_USER = "governance.add_user"
     CHANGE_USER = "governance.change_user"
     VIEW_WHISTLE = "services.view_whistle"
@@ -86,6 +87,7 @@ _STATION_DETAILS = {
 }
 _CADRE_WORK = {
     Perm.VIEW_DATA_EXPORTS,
+    Perm.VIEW_AUDIT_TRAIL,
     *_STATION_WORK,
     *_STATION_DETAILS,
     Perm.ADD_STATION,

@@ -4,7 +4,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from governance import notifications, tree
+from governance import audit, notifications, tree
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +23,9 @@ def deliver_pending_notifications():
     """Beat: whatever the broker lost or a channel failed on is sent again."""
     ids = notifications.undelivered_ids(timezone.now() - timedelta(minutes=2))
     return notifications.deliver(ids)
+
+
+@shared_task
+def prune_audit_trail():
+    """Beat, daily: the audit trail keeps AUDIT_RETENTION_DAYS (at least 180); older goes."""
+    return audit.prune()

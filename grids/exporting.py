@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from governance import workbooks
 from grids.importing import COLUMNS, PARTY_TAG
 from grids.models import Household, Resident
 from grids.privacy import shown_mobile, shown_name
@@ -24,7 +25,7 @@ def _headers():
 def write_template(stream):
     """A workbook with the header row only: the residents sheet cadres fill in."""
     workbook = Workbook(write_only=True)
-    workbook.create_sheet(_sheet(Resident)).append(_headers())
+    workbooks.append(workbook.create_sheet(_sheet(Resident)), _headers())
     workbook.save(stream)
 
 
@@ -34,7 +35,7 @@ def write_registers_workbook(*, user, stream):
     yes, no = _("Yes"), _("No")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet(Resident))
-    sheet.append([*_headers(), _("building")])
+    workbooks.append(sheet, [*_headers(), _("building")])
     residents = (
         Resident.objects.visible_to(user)
         .select_related("household__building")
@@ -45,7 +46,8 @@ def write_registers_workbook(*, user, stream):
         household = resident.household
         building = household.building
         tags = [tag.name for tag in resident.tags.all()]
-        sheet.append(
+        workbooks.append(
+            sheet,
             [
                 building.code,
                 household.unit,
@@ -58,11 +60,11 @@ def write_registers_workbook(*, user, stream):
                 yes if PARTY_TAG in tags else no,
                 yes if resident.unit_head else no,
                 building.place,
-            ]
+            ],
         )
 
     sheet = workbook.create_sheet(_sheet(Household))
-    sheet.append([*_headers()[:4], _("residents on record"), _("building")])
+    workbooks.append(sheet, [*_headers()[:4], _("residents on record"), _("building")])
     households = (
         Household.objects.visible_to(user)
         .select_related("building")
@@ -71,7 +73,8 @@ def write_registers_workbook(*, user, stream):
     )
     for household in households.iterator(chunk_size=2000):
         building = household.building
-        sheet.append(
+        workbooks.append(
+            sheet,
             [
                 building.code,
                 household.unit,
@@ -79,6 +82,6 @@ def write_registers_workbook(*, user, stream):
                 household.size,
                 household.on_record,
                 building.place,
-            ]
+            ],
         )
     workbook.save(stream)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from governance import workbooks
 from governance.masking import mask_mobile
 from governance.params import parse_period
 from volunteers.models import (
@@ -149,16 +150,18 @@ def month_rows(user, period):
 def write_hours_workbook(*, user, period, stream):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("By team"))
-    sheet.append(
-        [_("Team"), _("Organisation"), _("Volunteers"), _("Activities"), _("Approved hours")]
+    workbooks.append(
+        sheet, [_("Team"), _("Organisation"), _("Volunteers"), _("Activities"), _("Approved hours")]
     )
     for row in team_rows(user, period):
-        sheet.append(
-            [row["team"], row["organisation"], row["volunteers"], row["activities"], row["hours"]]
+        workbooks.append(
+            sheet,
+            [row["team"], row["organisation"], row["volunteers"], row["activities"], row["hours"]],
         )
 
     sheet = workbook.create_sheet(_("By volunteer"))
-    sheet.append(
+    workbooks.append(
+        sheet,
         [
             _("Full name"),
             _("Mobile"),
@@ -168,13 +171,13 @@ def write_hours_workbook(*, user, period, stream):
             _("Credit hours"),
             _("Honour hours"),
             _("No-shows"),
-        ]
+        ],
     )
     for row in volunteer_rows(user, period):
-        sheet.append(list(row.values()))  # in the header's order
+        workbooks.append(sheet, list(row.values()))  # in the header's order
 
     sheet = workbook.create_sheet(_("By month"))
-    sheet.append([_("Month"), _("Approved hours"), _("Active volunteers")])
+    workbooks.append(sheet, [_("Month"), _("Approved hours"), _("Active volunteers")])
     for row in month_rows(user, period):
-        sheet.append([f"{row['month']:%Y-%m}", row["hours"], row["volunteers"]])
+        workbooks.append(sheet, [f"{row['month']:%Y-%m}", row["hours"], row["volunteers"]])
     workbook.save(stream)

@@ -129,3 +129,11 @@ def test_a_superuser_sees_every_street(client_for, superuser, small_tree):
     NodeFactory(code="DF", name="东风街道党工委")
     body = client_for(superuser).get(reverse("org-tree")).content.decode()
     assert "红星街道党工委" in body and "东风街道党工委" in body
+
+
+def test_a_node_named_like_a_formula_is_exported_as_text(client_for, cadre_a, small_tree):
+    NodeFactory(parent=small_tree.grid_a, name="=1+1", code="HX-01-01-03")
+    response = client_for(cadre_a).get(reverse("org-export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    (cell,) = (name for code, name, *_ in sheet.iter_rows() if code.value == "HX-01-01-03")
+    assert (cell.data_type, cell.value, cell.quotePrefix) == ("s", "=1+1", True)

@@ -271,3 +271,18 @@ def test_export_query_count_does_not_grow(
     with django_assert_max_num_queries(10):
         residents, _ = export_rows(client)
     assert len(residents) == n
+
+
+def test_a_resident_named_like_a_formula_is_exported_as_text_and_imports_again(
+    client_for, imported, cadre_a
+):
+    link = '=HYPERLINK("http://x","y")'
+    Resident.objects.filter(name="张伟").update(name=link)
+    content = client_for(cadre_a).get(reverse("grids-export")).content
+    residents = load_workbook(BytesIO(content)).worksheets[0]
+    (cell,) = (row[4] for row in residents.iter_rows(min_row=2) if row[4].value == link)
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+    outcome = importing.apply(
+        importing.parse_workbook(SimpleUploadedFile("e.xlsx", content)), user=cadre_a
+    )
+    assert (outcome.errors, outcome.unchanged, outcome.created) == ([], 3, 0)

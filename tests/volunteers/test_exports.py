@@ -174,7 +174,18 @@ def test_the_query_count_does_not_grow_with_rows(
             activity=activity, volunteer=person, status=SignUpStatus.REGISTERED, no_show=True
         )
     client = client_for(cadre_a)
-    # Session, user, permissions and scope node, then one query per figure.
-    with django_assert_max_num_queries(14):
+    # Session, user, permissions and scope node, the export's record and its audit entry
+    # (with its content type), then one query per figure.
+    with django_assert_max_num_queries(16):
         _response, (teams, people, _months) = workbook(client)
     assert len(teams) == n + 1 and len(people) == n + 1
+
+
+def test_names_like_formulas_are_exported_as_text(client_for, cadre_a, march):
+    User.objects.filter(pk=march.alice.pk).update(full_name="@SUM(A1)")
+    Team.objects.filter(pk=march.team.pk).update(brand="=1+1")
+    response = client_for(cadre_a).get(reverse("volunteer-hours-export"), MARCH)
+    teams, people, _months = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets
+    team = {c.value: c for c in teams["A"]}["=1+1·助老服务队"]
+    name = {c.value: c for c in people["A"]}["@SUM(A1)"]
+    assert [(c.data_type, c.quotePrefix) for c in (team, name)] == [("s", True), ("s", True)]

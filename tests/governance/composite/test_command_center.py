@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from governance.composite import command_center
+from governance.models import OrgNode
 from grids.models import CareRecord, Household, Resident
 from services.stations.models import Station, StationKind
 from services.whistles import dispatch, rating
@@ -322,3 +323,17 @@ def test_whistles_on_the_node_itself_are_accounted_for(client_for, world):
     assert page.context["direct"]["received"] == 1
     sort = page.context["sort_links"]["received"]
     assert sort == ("-received", "")
+
+
+def test_place_names_like_formulas_are_exported_as_text(client_for, cadre_a, small_tree):
+    link = '=HYPERLINK("http://x","y")'
+    OrgNode.objects.filter(pk=small_tree.community_a.pk).update(place_name=link)
+    OrgNode.objects.filter(pk=small_tree.grid_a.pk).update(place_name="+1+1")
+    export = client_for(cadre_a).get(
+        reverse("command-center-export", args=[small_tree.community_a.pk])
+    )
+    figures, children = load_workbook(io.BytesIO(export.content)).worksheets
+    assert [(c.data_type, c.value, c.quotePrefix) for c in (figures["B1"], children["A2"])] == [
+        ("s", link, True),
+        ("s", "+1+1", True),
+    ]
