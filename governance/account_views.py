@@ -7,7 +7,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from governance import security
@@ -17,7 +17,7 @@ from governance.qr import qr_svg
 
 class CodeForm(PortalForm):
     code = forms.CharField(
-        label=gettext_lazy("Code"),
+        label=pgettext_lazy("one-time code", "Code"),
         max_length=16,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
