@@ -114,7 +114,7 @@ def test_a_reset_password_must_be_changed_at_the_next_login(client_for, person, 
         follow=True,
     )
     message = next(str(m) for m in done.context["messages"] if "lin" in str(m))
-    temporary = message.rsplit(" ", 1)[-1].strip("：: ")
+    temporary = re.search(r"[:：]\s*(\S+)$", message).group(1)
     client = Client()
     assert log_in(client, LOGIN, "lin", temporary).status_code == 302
     gated = client.get(reverse("mobile-home"))
