@@ -8,7 +8,7 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from governance import audit  # its receivers record logins
-        from governance.composite import autodiscover
+        from governance.registry import autodiscover
 
         audit.register_models()
         autodiscover()

@@ -60,7 +60,7 @@ class PlaceChoiceField(forms.ModelChoiceField):
         return node.place
 
 
-def mobile_field():
+def mobile_number_field():
     return forms.CharField(
         label=_("Mobile number"),
         max_length=11,
@@ -180,7 +180,9 @@ def mobile_limit_wait(request, *, group, mobile):
 
 def too_many_requests(request, wait_seconds):
     minutes = max(1, math.ceil(wait_seconds / 60))
-    response = render(request, "services/too_many_requests.html", {"minutes": minutes}, status=429)
+    response = render(
+        request, "governance/too_many_requests.html", {"minutes": minutes}, status=429
+    )
     response["Retry-After"] = str(int(wait_seconds))
     return response
 
@@ -215,13 +217,13 @@ def submission_view(request, *, form_class, submit, group, mobile_field, page, d
     """A resident form: honeypot, rate limits (IP and mobile), validation, then `submit`.
 
     `page` is the template context of the form page; `done_url(obj)` where to go after."""
-    template = "services/public_form.html"
+    template = "governance/public_form.html"
     if request.method == "GET":
         form = form_class(initial=prefill(request.GET))
         return render(request, template, {**page, "form": form})
     form = form_class(request.POST, request.FILES)
     if form.is_bot():  # looks like success to the bot; nothing is saved
-        return render(request, "services/submitted.html", {"code": None})
+        return render(request, "governance/submitted.html", {"code": None})
     wait = ip_limit_wait(request, group=group)
     if wait:
         return too_many_requests(request, wait)
@@ -239,7 +241,6 @@ def submission_view(request, *, form_class, submit, group, mobile_field, page, d
 
 def lookup_view(request, *, model, mobile_field, status_url_name, title, other=None):
     """Find an item by its tracking code and the last four digits of the mobile."""
-
     form = TrackForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST":
         wait = ip_limit_wait(request, group=f"{model._meta.model_name}-track", lookup=True)
@@ -256,7 +257,7 @@ def lookup_view(request, *, model, mobile_field, status_url_name, title, other=N
             form.add_error(None, _("No report matches this code and these digits."))
     other_url, other_label = other or (None, None)
     context = {"form": form, "title": title, "other_url": other_url, "other_label": other_label}
-    return render(request, "services/track.html", context, status=400 if form.errors else 200)
+    return render(request, "governance/track.html", context, status=400 if form.errors else 200)
 
 
 def known_or_none(request, queryset, code):

@@ -2,10 +2,11 @@
 micro-wish earns its claimer points. The ledger registers the function that books them in
 its `contributions.py`, so the workflow never imports it."""
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from governance.composite import Registry
+from governance.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -17,9 +18,13 @@ class Awarder:
 
 
 awarders = Registry()
+logger = logging.getLogger(__name__)
 
 
 def award_points(*, user, points, reason, key):
     """Called in the workflow's transaction, so the points and the deed stand or fall together."""
-    for awarder in awarders:
+    registered = list(awarders)
+    if not registered:
+        logger.warning("no points ledger registered: %s earns no points (%s)", user, key)
+    for awarder in registered:
         awarder.award(user=user, points=points, reason=reason, key=key)

@@ -14,7 +14,7 @@ class Step:
 
     The function is called as `function(<subject>=obj, actor=user, **form.cleaned_data)`."""
 
-    def __init__(self, label, form, function, *, states, check, when=None, subject="whistle"):
+    def __init__(self, label, form, function, *, subject, states, check, when=None):
         self.label, self.form, self.function = label, form, function
         self.states, self.check, self.when, self.subject = states, check, when, subject
 

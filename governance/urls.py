@@ -11,8 +11,6 @@ urlpatterns = [
     path("inbox/<int:pk>/", views.open_notification, name="notification-open"),
     path("accounts/password/", account_views.password_change, name="password-change"),
     path("accounts/two-factor/", account_views.two_factor_setup, name="two-factor-setup"),
-    path(
-        "accounts/two-factor/verify/", account_views.two_factor_verify, name="two-factor-verify"
-    ),
+    path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two-factor-verify"),
     path("", include("governance.composite.urls")),
 ]

@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from governance import rewards
 from governance.composite import command_center as cc
-from governance.formatting import HOURS as HOURS_FORMAT
+from governance.formatting import HOURS
 from governance.scope import subtree_q
 from volunteers.ledger import award_points
 from volunteers.models import ServiceHours, Team, VolunteerProfile
 
-HOURS = DecimalField(max_digits=12, decimal_places=2)
+HOURS_FIELD = DecimalField(max_digits=12, decimal_places=2)
 
 rewards.awarders.register(rewards.Awarder(award_points, order=10))
 
@@ -45,7 +45,7 @@ def service_aggregates():
     """Volunteer hours and the distinct volunteers who gave them, for the page's figures, the
     child table's columns and the row for the node itself alike."""
     return {
-        "volunteer_hours": Sum("hours", default=Decimal("0"), output_field=HOURS),
+        "volunteer_hours": Sum("hours", default=Decimal("0"), output_field=HOURS_FIELD),
         "active_volunteers": Count("volunteer", distinct=True),
     }
 
@@ -58,7 +58,7 @@ cc.period_figures.register(
             .aggregate(**service_aggregates())
         ),
         shown=(
-            cc.Figure(_("Volunteer hours approved"), lambda f: f["volunteer_hours"], HOURS_FORMAT),
+            cc.Figure(_("Volunteer hours approved"), lambda f: f["volunteer_hours"], HOURS),
             cc.Figure(_("Active volunteers"), lambda f: f["active_volunteers"]),
         ),
         order=30,
@@ -67,7 +67,7 @@ cc.period_figures.register(
 cc.child_columns.register(
     cc.ChildColumns(
         columns=(
-            cc.Column("volunteer_hours", _("Volunteer hours approved"), HOURS_FORMAT, chart="line"),
+            cc.Column("volunteer_hours", _("Volunteer hours approved"), HOURS, chart="line"),
             cc.Column("active_volunteers", _("Active volunteers")),
         ),
         annotations=lambda period: {

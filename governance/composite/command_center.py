@@ -14,9 +14,9 @@ from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from governance.composite import Registry
 from governance.formatting import COUNT, DURATION, RATE, duration
 from governance.models import OrgNode
+from governance.registry import Registry
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
 
@@ -186,7 +186,7 @@ def placed_directly(node, period):
 
 
 def sortable():
-    return [column.key for column in columns(on_page_only=True)]
+    return [column.key for column in columns()]
 
 
 def sort_table(table, key):
@@ -245,7 +245,7 @@ def page(node, period, sort):
     figures = node_figures(node, period)
     table = sort_table(children_table(node, period), sort)
     shown_columns = columns(on_page_only=True)
-    links = sort_links(sort)
+    links = sort_links(sort)  # export-only columns sort too (a link may name one)
     direct = placed_directly(node, period)
     for row in table:
         row["cells"] = [(row[c.key], c.format) for c in shown_columns]

@@ -4,7 +4,7 @@ registers a section saying what this user has to do now."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from governance.composite import Registry
+from governance.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,17 @@ class WorkSection:
     order: int
 
 
+@dataclass(frozen=True)
+class Landing:
+    """Where a user with nothing on the page goes instead (a volunteer: their wishes)."""
+
+    url_name: str
+    applies: Callable
+    order: int
+
+
 sections = Registry()
+landings = Registry()
 
 
 def sections_for(user, now):
@@ -28,3 +38,8 @@ def sections_for(user, now):
         if work is not None:
             shown.append((section.template, work))
     return shown
+
+
+def landing_for(user):
+    """The URL name of the first landing that applies, or None."""
+    return next((landing.url_name for landing in landings if landing.applies(user)), None)

@@ -79,11 +79,9 @@ def command_export(request, node_id):
 @login_required
 def my_work_page(request):
     """The phone start page: what each app has for this user to do now."""
-    if not request.user.has_perm(Perm.VIEW_WHISTLE):  # volunteers: their claimed wishes
-        return redirect("wish-mine")
     now = timezone.now()
-    return render(
-        request,
-        "governance/my_work.html",
-        {"sections": my_work.sections_for(request.user, now), "now": now},
-    )
+    sections = my_work.sections_for(request.user, now)
+    landing = None if sections else my_work.landing_for(request.user)
+    if landing is not None:
+        return redirect(landing)
+    return render(request, "governance/my_work.html", {"sections": sections, "now": now})

@@ -7,23 +7,38 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def move_content_type(apps, schema_editor):
+def _move_content_type(apps, source, target):
+    """The content type keeps its id, so its permissions and their grants come along. A
+    content type already made for the target (by a post-migrate run) hands its grants over
+    and goes."""
     ContentType = apps.get_model("contenttypes", "ContentType")
-    if not ContentType.objects.filter(app_label="governance", model="partnerunit").exists():
-        ContentType.objects.filter(app_label="services", model="partnerunit").update(
-            app_label="governance"
-        )
+    Permission = apps.get_model("auth", "Permission")
+    moving = ContentType.objects.filter(app_label=source, model="partnerunit").first()
+    if moving is None:
+        return
+    stale = ContentType.objects.filter(app_label=target, model="partnerunit").first()
+    if stale is not None:
+        for old in Permission.objects.filter(content_type=stale):
+            new = Permission.objects.filter(content_type=moving, codename=old.codename).first()
+            if new is not None:
+                new.group_set.add(*old.group_set.all())
+                new.user_set.add(*old.user_set.all())
+        stale.delete()
+    moving.app_label = target
+    moving.save(update_fields=["app_label"])
+
+
+def move_content_type(apps, schema_editor):
+    _move_content_type(apps, "services", "governance")
 
 
 def restore_content_type(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="governance", model="partnerunit").update(
-        app_label="services"
-    )
+    _move_content_type(apps, "governance", "services")
 
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("governance", "0008_personal_data_export"),
         ("services", "0010_overnight_hours_consistent"),

@@ -15,7 +15,7 @@ from governance.formatting import DURATION, RATE
 from governance.permissions import Perm
 from governance.scope import subtree_q
 from services.whistles import figures
-from services.whistles.models import AWAITING_DISPATCH, IN_HANDLING, CallBack, Whistle
+from services.whistles.models import IN_HANDLING, CallBack, Whistle, overdue_q
 from services.whistles.selectors import visible_whistles, with_due
 
 
@@ -68,7 +68,7 @@ def node_figures(node, period):
 
 
 def _whistles(read):
-    return lambda figures: read(figures["whistles"])
+    return lambda data: read(data["whistles"])
 
 
 cc.period_figures.register(
@@ -110,12 +110,6 @@ def _in_period(period):
     return Q(created_at__gte=period.start, created_at__lt=period.end)
 
 
-def _overdue(now):
-    return Q(status__in=AWAITING_DISPATCH, dispatch_due__lt=now) | Q(
-        status__in=IN_HANDLING, resolve_due__lt=now
-    )
-
-
 def child_annotations(period):
     in_period = _in_period(period)
     return {
@@ -125,7 +119,7 @@ def child_annotations(period):
             for name, q in figures.rate_conditions(period.end).items()
             if name != "rejected"
         },
-        "overdue_now": cc.under(Whistle.objects, _overdue(period.end)),
+        "overdue_now": cc.under(Whistle.objects, overdue_q(period.end)),
     }
 
 
@@ -166,7 +160,7 @@ cc.child_columns.register(
 )
 
 
-def trend_charts(figures):
+def trend_charts(data):
     return {
         "weekly": [
             {
@@ -174,11 +168,9 @@ def trend_charts(figures):
                 "received": r["received"],
                 "resolved": r["resolved"],
             }
-            for r in figures["weekly"]
+            for r in data["weekly"]
         ],
-        "categories": [
-            {"name": r["category__name"], "value": r["n"]} for r in figures["by_category"]
-        ],
+        "categories": [{"name": r["category__name"], "value": r["n"]} for r in data["by_category"]],
         "labels": {"received": str(_("Received")), "resolved": str(_("Resolved"))},
     }
 
@@ -191,6 +183,8 @@ cc.sections.register(cc.Section("services/_command_overdue.html", order=10, belo
 
 
 def my_whistles(user, now):
+    if not user.has_perm(Perm.VIEW_WHISTLE):
+        return None
     whistles = with_due(visible_whistles(user).open(), now)
     if user.has_perm(Perm.HANDLE_WHISTLE):
         whistles = whistles.filter(status__in=IN_HANDLING)
@@ -198,6 +192,8 @@ def my_whistles(user, now):
 
 
 def callbacks_due(user, now):
+    if not user.has_perm(Perm.VIEW_WHISTLE):
+        return None
     return {
         "callbacks": (
             CallBack.objects.visible_to(user)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode
-from governance.public import PlaceChoiceField, ResidentPlaceForm, mobile_field
+from governance.public import PlaceChoiceField, ResidentPlaceForm, mobile_number_field
 from governance.step_pages import NoteForm, StepForm
 from governance.uploads import ImagesField
 from services.whistles.models import CallBackOutcome, Category, Department, Rating
@@ -50,7 +50,7 @@ class WhistleReportForm(ResidentPlaceForm):
     )
     photos = ImagesField(label=_("Photos (up to 3, 5 MB each)"), max_files=3)
     reporter_name = forms.CharField(label=_("Your name"), max_length=50)
-    reporter_mobile = mobile_field()
+    reporter_mobile = mobile_number_field()
     contact_consent = forms.BooleanField(
         label=_("You may contact me about this report"), required=False
     )

@@ -2,8 +2,6 @@
 community after commit. Routing state lives on the whistle (routed_at), so when the broker is
 down the beat scan routes what was missed."""
 
-import logging
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,8 +9,6 @@ from governance.public import new_tracking_code
 from governance.workflow import record
 from services.whistles import sla, tasks
 from services.whistles.models import Deadline, EventKind, Whistle, WhistlePhoto
-
-logger = logging.getLogger(__name__)
 
 
 def submit_whistle(

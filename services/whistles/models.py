@@ -128,6 +128,13 @@ class Rating(models.IntegerChoices):
 SATISFIED_RATINGS = (Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.FAIRLY_SATISFIED)
 
 
+def overdue_q(now):
+    """Past the deadline running now: dispatch before dispatch, resolution after."""
+    return Q(status__in=AWAITING_DISPATCH, dispatch_due__lt=now) | Q(
+        status__in=IN_HANDLING, resolve_due__lt=now
+    )
+
+
 class WhistleQuerySet(ScopedQuerySet):
     # The place (building, else community) and the grid it was dispatched to.
     node_paths = ("node", "assigned_grid")
@@ -167,11 +174,7 @@ class WhistleQuerySet(ScopedQuerySet):
         )
 
     def overdue(self, now=None):
-        now = now or timezone.now()
-        return self.filter(
-            Q(status__in=AWAITING_DISPATCH, dispatch_due__lt=now)
-            | Q(status__in=IN_HANDLING, resolve_due__lt=now)
-        )
+        return self.filter(overdue_q(now or timezone.now()))
 
 
 class Whistle(ResidentSubmission):

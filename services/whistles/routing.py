@@ -1,7 +1,6 @@
 """Routing a new whistle: the street's department for its category is suggested and the
 community's cadres are told. Runs once per whistle, from its task or the beat catch-up."""
 
-import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -13,8 +12,6 @@ from governance.notifications import notify
 from governance.workflow import record
 from services.whistles.links import staff_url
 from services.whistles.models import Department, EventKind, Whistle
-
-logger = logging.getLogger(__name__)
 
 
 def route_whistle(whistle_id):

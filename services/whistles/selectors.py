@@ -1,8 +1,8 @@
 """Whistles as the staff lists read them."""
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 
-from services.whistles.models import AWAITING_DISPATCH, IN_HANDLING, Whistle
+from services.whistles.models import Whistle, overdue_q
 
 
 def visible_whistles(user):
@@ -16,11 +16,7 @@ def with_due(whistles, now):
     """Annotate the running deadline and overdue-ness so lists can sort overdue first."""
     return whistles.annotate_running_due().annotate(
         overdue_first=Case(
-            When(
-                Q(status__in=AWAITING_DISPATCH, dispatch_due__lt=now)
-                | Q(status__in=IN_HANDLING, resolve_due__lt=now),
-                then=Value(0),
-            ),
+            When(overdue_q(now), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         ),

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.composite import command_center as cc
-from governance.composite.my_work import WorkSection
+from governance.composite.my_work import Landing, WorkSection, landings
 from governance.composite.my_work import sections as work_sections
 from governance.permissions import Perm
 from governance.scope import subtree_q
@@ -63,3 +63,5 @@ def waiting_for_review(user, now):
 
 
 work_sections.register(WorkSection("services/_work_wishes.html", waiting_for_review, order=10))
+# Nothing to do on my work (a volunteer, a partner unit's contact): the wishes they claimed.
+landings.register(Landing("wish-mine", applies=lambda user: True, order=100))

@@ -8,18 +8,13 @@ from django.utils import timezone
 
 from governance.masking import mask_name
 from governance.models import PartnerUnit, User
-from governance.scope import subtree_q
-from services.wishes.models import LIT_STATUSES, Wish
+from services.wishes.models import LIT_STATUSES
 
 
 def lit_this_year(wishes, now=None):
     """Wishes lit (confirmed) in the current year, dated by their confirmation."""
     year = timezone.localtime(now or timezone.now()).year
     return wishes.filter(status__in=LIT_STATUSES, confirmed_at__year=year).count()
-
-
-def wishes_under(node):
-    return Wish.objects.filter(subtree_q(node, "node"))
 
 
 def community_figures(wishes):

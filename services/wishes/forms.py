@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import PortalForm
 from governance.models import OrgNode, PartnerUnit
-from governance.public import PlaceChoiceField, ResidentPlaceForm, mobile_field
+from governance.public import PlaceChoiceField, ResidentPlaceForm, mobile_number_field
 from governance.step_pages import StepForm
 from governance.uploads import ImagesField
 from services.wishes.models import WishCategory, WishFor
@@ -43,7 +43,7 @@ class WishPostForm(ResidentPlaceForm):
     )
     photo = ImagesField(label=_("Photo (optional, 5 MB)"), max_files=1)
     poster_name = forms.CharField(label=_("Your name"), max_length=50)
-    poster_mobile = mobile_field()
+    poster_mobile = mobile_number_field()
 
     def clean_photo(self):
         photos = self.cleaned_data["photo"]

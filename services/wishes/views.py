@@ -127,7 +127,7 @@ def posted(request, code):
         raise Http404
     return render(
         request,
-        "services/submitted.html",
+        "governance/submitted.html",
         {"code": code, "status_url": reverse("wish-status", args=[code])},
     )
 

@@ -54,7 +54,7 @@ def submitted(request, code):
         raise Http404
     return render(
         request,
-        "services/submitted.html",
+        "governance/submitted.html",
         {"code": code, "status_url": reverse("whistle-status", args=[code])},
     )
 

@@ -2,6 +2,7 @@
 take, call-backs and the grid worker's task list. Every query starts from visible_to(user)."""
 
 from datetime import timedelta
+from functools import partial
 
 import django_filters
 from django.contrib import messages
@@ -49,43 +50,45 @@ def _pending_extension(whistle):
     return whistle.extension_until is not None
 
 
+WhistleStep = partial(Step, subject="whistle")
+
 STEPS = {
-    "accept": Step(
+    "accept": WhistleStep(
         gettext_lazy("Accept (转哨)"),
         NoteForm,
         dispatch.accept_whistle,
         states=(Status.SUBMITTED,),
         check=policies.may_triage,
     ),
-    "reject": Step(
+    "reject": WhistleStep(
         gettext_lazy("Do not accept"),
         PublicReasonForm,
         dispatch.reject_whistle,
         states=(Status.SUBMITTED,),
         check=policies.may_triage,
     ),
-    "dispatch": Step(
+    "dispatch": WhistleStep(
         gettext_lazy("Dispatch (派单)"),
         DispatchForm,
         dispatch.dispatch_whistle,
         states=(Status.ACCEPTED,),
         check=policies.may_triage,
     ),
-    "sign": Step(
+    "sign": WhistleStep(
         gettext_lazy("Sign for it (接单)"),
         None,
         dispatch.sign_whistle,
         states=(Status.DISPATCHED,),
         check=policies.may_handle,
     ),
-    "resolve": Step(
+    "resolve": WhistleStep(
         gettext_lazy("Report it resolved"),
         ResolveForm,
         dispatch.resolve_whistle,
         states=(Status.SIGNED,),
         check=policies.may_handle,
     ),
-    "extend": Step(
+    "extend": WhistleStep(
         gettext_lazy("Ask for more time (延期)"),
         ExtensionRequestForm,
         dispatch.request_extension,
@@ -93,14 +96,14 @@ STEPS = {
         check=policies.may_handle,
         when=lambda w: not _pending_extension(w),
     ),
-    "return": Step(
+    "return": WhistleStep(
         gettext_lazy("Return to the community (退单)"),
         ReasonForm,
         dispatch.return_whistle,
         states=IN_HANDLING,
         check=policies.may_handle,
     ),
-    "decide-extension": Step(
+    "decide-extension": WhistleStep(
         gettext_lazy("Decide the extension"),
         ExtensionDecisionForm,
         dispatch.decide_extension,
