@@ -219,6 +219,10 @@ def whistle_detail(request, pk):
 def whistle_step(request, pk, step_name):
     whistle = get_object_or_404(visible_whistles(request.user), pk=pk)
     run_step(request, STEPS, step_name, whistle)
+    # A step may take the whistle out of the actor's sight (a handler returning it): then
+    # back to their work list, where the step's message is shown.
+    if not visible_whistles(request.user).filter(pk=pk).exists():
+        return redirect("mobile-home")
     return redirect("whistle-detail", pk=pk)
 
 

@@ -207,3 +207,15 @@ def test_a_volunteer_sees_no_residents_data_through_their_node(client_for, world
     assert client.get(reverse("org-tree")).status_code == 404
     assert client.get(reverse("org-export")).status_code == 404
     assert client.get("/api/nodes/").json()["results"] == []
+
+
+def test_a_handler_who_returns_a_whistle_lands_on_their_work_list(client_for, world):
+    """After 退单 the whistle is the community's again and out of the handler's sight: the
+    handler lands on my work with the step's message, not on a 404."""
+    w = dispatched(world)
+    response = client_for(world.handler).post(step(w, "return"), {"reason": "不属于我部门职责"})
+    assert response.status_code == 302 and response["Location"] == reverse("mobile-home")
+    work = client_for(world.handler).get(response["Location"])
+    assert [m.level_tag for m in work.context["messages"]] == ["success"]
+    w.refresh_from_db()
+    assert w.status not in (Status.DISPATCHED, Status.SIGNED)
