@@ -264,6 +264,9 @@ VOLUNTEER_STAR_RATING_DATES = [
 ]
 VOLUNTEER_STAR_NOTICE_WORKING_DAYS = env_int("VOLUNTEER_STAR_NOTICE_WORKING_DAYS", 5)
 VOLUNTEER_APPROVAL_REMIND_DAYS = env_int("VOLUNTEER_APPROVAL_REMIND_DAYS", 3)
+# Less service than this is no service: a check-out sooner is refused, and shorter
+# attendance earns no hours (never pending, approved, exported or printed).
+VOLUNTEER_MIN_SERVICE_MINUTES = env_int("VOLUNTEER_MIN_SERVICE_MINUTES", 10)
 
 # --- Public forms: rate limits counted in a cache every web worker shares (Redis in
 # production), per client IP and per mobile number.

@@ -5,6 +5,7 @@ volunteer who never came is counted as a no-show."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -57,6 +58,15 @@ def _mark(signup, direction, now, code, actor):
             raise ValidationError(_("Check in first."))
         if signup.checked_out_at is not None:
             raise ValidationError(_("Already checked out."))
+        minimum = timedelta(minutes=settings.VOLUNTEER_MIN_SERVICE_MINUTES)
+        if now - signup.checked_in_at < minimum:
+            raise ValidationError(
+                _("You checked in at %(time)s: check out after at least %(minutes)d minutes.")
+                % {
+                    "time": timezone.localtime(signup.checked_in_at).strftime("%H:%M"),
+                    "minutes": settings.VOLUNTEER_MIN_SERVICE_MINUTES,
+                }
+            )
         signup.checked_out_at = now
         signup.save(update_fields=["checked_out_at"])
         service_hours.record_credit(signup)

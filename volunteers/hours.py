@@ -4,6 +4,7 @@ community; approval earns points; approved hours are never deleted, only reverse
 
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -32,14 +33,18 @@ def clipped_hours(activity, checked_in_at, checked_out_at):
 
 
 def record_credit(signup):
-    """The hours of a closed attendance, once per sign-up (called inside its transaction)."""
+    """The hours of a closed attendance, once per sign-up (called inside its transaction);
+    none for less than the minimum service (settings.VOLUNTEER_MIN_SERVICE_MINUTES)."""
+    hours = clipped_hours(signup.activity, signup.checked_in_at, signup.checked_out_at)
+    if hours * 60 < settings.VOLUNTEER_MIN_SERVICE_MINUTES:
+        return None
     entry, _created = ServiceHours.objects.get_or_create(
         signup=signup,
         defaults={
             "volunteer": signup.volunteer,
             "activity": signup.activity,
             "kind": HoursKind.CREDIT,
-            "hours": clipped_hours(signup.activity, signup.checked_in_at, signup.checked_out_at),
+            "hours": hours,
             "flagged": signup.auto_closed,
         },
     )

@@ -419,3 +419,24 @@ def test_restocking_in_the_admin_keeps_gifts_reserved_meanwhile(service):
     rewards.restock(reward, -100)
     reward.refresh_from_db()
     assert reward.stock == 0
+
+
+def test_a_check_out_within_the_minimum_is_refused_and_earns_nothing(service, settings):
+    """Seconds of "service" are not service: the check-out is refused with the reason, and an
+    attendance closed shorter than the minimum earns no hours at all."""
+    settings.VOLUNTEER_MIN_SERVICE_MINUTES = 10
+    activity = service.activity
+    with at(T0):
+        signup = signups.sign_up(activity=activity, user=service.alice)
+        late = signups.sign_up(activity=activity, user=service.bob)
+    with pytest.raises(ValidationError, match="10"):
+        attend(signup, START, START + timedelta(seconds=30))
+    with at(START + timedelta(minutes=15)):
+        attendance.check_out(signup=signup, code=activity.checkin_code)
+    assert ServiceHours.objects.get(signup=signup).hours == Decimal("0.25")
+    # Checked in five minutes before the end and never out: closed at the end, no hours.
+    with at(activity.ends_at - timedelta(minutes=5)):
+        attendance.check_in(signup=late, code=activity.checkin_code)
+    with at(activity.ends_at + timedelta(hours=1)):
+        reminders.scan()
+    assert not ServiceHours.objects.filter(signup=late).exists()
