@@ -4,10 +4,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from mptt.admin import DraggableMPTTAdmin
 
-from governance import security
+from governance import audit, security
 from governance.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from governance.masking import mask_mobile
 from governance.models import OrgNode, PartnerUnit, PersonalDataExport, User
@@ -192,3 +192,28 @@ class AuditTrailAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, AuditlogEntryAdmin):
     logins tried on their accounts); superusers read everything."""
 
     node_path = "actor__node"  # only the beat job prunes it, beyond the retention period
+    list_display = [
+        "created",
+        "resource_url",
+        "action",
+        "event",
+        "msg_short",
+        "user_url",
+        "address",
+    ]
+    search_fields = ["object_repr", "actor__username", "actor__full_name", "remote_addr"]
+    fieldsets = [
+        (None, {"fields": ["created", "user_url", "address", "resource_url", "event"]}),
+        (gettext_lazy("Changes"), {"fields": ["action", "msg"]}),
+    ]
+    readonly_fields = ["created", "resource_url", "action", "user_url", "msg", "event", "address"]
+
+    @admin.display(description=pgettext_lazy("audit", "event"))
+    def event(self, entry):
+        """A login, a failed login: what the trail records besides changes."""
+        event = (entry.additional_data or {}).get("event", "")
+        return audit.EVENTS.get(event, event)
+
+    @admin.display(description=pgettext_lazy("network", "address"), ordering="remote_addr")
+    def address(self, entry):
+        return entry.remote_addr or ""

@@ -14,8 +14,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from governance.public import client_ip
+
+# Events besides changes, by the word stored in the entry.
+EVENTS = {
+    "login": pgettext_lazy("audit event", "login"),
+    "login failed": pgettext_lazy("audit event", "failed login"),
+}
 
 AUDITED_APPS = ("governance", "grids", "volunteers", "services")
 # Machinery already timestamped in place: inbox rows, reminders sent, timelines.
