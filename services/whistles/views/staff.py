@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.forms import PortalForm
@@ -42,6 +42,7 @@ from services.whistles.models import (
     Category,
     Status,
     Whistle,
+    WhistlePhoto,
 )
 from services.whistles.selectors import visible_whistles, with_due
 
@@ -182,6 +183,22 @@ def whistle_list(request):
     )
 
 
+# Staff tell the resident's photos from the handler's result (整改前 / 整改后).
+PHOTO_STAGES = (
+    (WhistlePhoto.Stage.REPORT, pgettext_lazy("photo stage", "Before: the resident's photos")),
+    (WhistlePhoto.Stage.RESOLUTION, pgettext_lazy("photo stage", "After: the handler's photos")),
+)
+
+
+def _photos_by_stage(whistle):
+    photos = list(whistle.photos.all())
+    return [
+        (label, shown)
+        for stage, label in PHOTO_STAGES
+        if (shown := [photo for photo in photos if photo.stage == stage])
+    ]
+
+
 @login_required
 @permission_required(Perm.VIEW_WHISTLE, raise_exception=True)
 def whistle_detail(request, pk):
@@ -199,7 +216,7 @@ def whistle_detail(request, pk):
                 whistle.reporter_mobile if contact else mask_mobile(whistle.reporter_mobile)
             ),
             "events": whistle.events.select_related("actor"),
-            "photos": whistle.photos.all(),
+            "photo_stages": _photos_by_stage(whistle),
             "co_departments": whistle.co_departments.all(),
             "steps": allowed_steps(STEPS, user, whistle),
             "callback": callback,

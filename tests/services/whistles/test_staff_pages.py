@@ -3,11 +3,13 @@ the steps through the pages, masking, the inbox, and query counts flat as rows g
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from governance.models import Notification
 from services.whistles import dispatch
-from services.whistles.models import Status
+from services.whistles.models import Status, WhistlePhoto
 from tests.factories import UserFactory
+from tests.services.images import photo
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +221,16 @@ def test_a_handler_who_returns_a_whistle_lands_on_their_work_list(client_for, wo
     assert [m.level_tag for m in work.context["messages"]] == ["success"]
     w.refresh_from_db()
     assert w.status not in (Status.DISPATCHED, Status.SIGNED)
+
+
+def test_the_whistle_page_tells_the_residents_photos_from_the_result(client_for, world):
+    w = dispatched(world)
+    WhistlePhoto.objects.create(whistle=w, stage=WhistlePhoto.Stage.REPORT, image=photo("a.png"))
+    dispatch.sign_whistle(whistle=w, actor=world.handler)
+    dispatch.resolve_whistle(whistle=w, actor=world.handler, note="已清理", photos=[photo("b.png")])
+    page = client_for(world.cadre_a).get(detail(w))
+    (before, shown_before), (after, shown_after) = page.context["photo_stages"]
+    assert [p.stage for p in shown_before] == [WhistlePhoto.Stage.REPORT]
+    assert [p.stage for p in shown_after] == [WhistlePhoto.Stage.RESOLUTION]
+    content = page.content.decode()
+    assert content.index(escape(str(before))) < content.index(escape(str(after)))
