@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from governance.models import Role, User
@@ -117,7 +118,8 @@ class ResidentAdmin(ContactOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         def mobile(resident):
             return shown_mobile(request.user, resident, resident.household.building)
 
-        name.short_description, mobile.short_description = _("name"), _("mobile")
+        name.short_description = pgettext_lazy("person", "name")
+        mobile.short_description = _("mobile")
         return [name, "household", mobile, "birth_year"]
 
 

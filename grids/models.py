@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models import NodeKind, OrgNode, User, mainland_mobile
 from governance.scope import ScopedQuerySet
@@ -217,7 +218,7 @@ class Resident(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="residents"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[mainland_mobile])
     birth_year = models.PositiveSmallIntegerField(
         _("birth year"),

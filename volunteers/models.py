@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models import NodeKind, OrgNode, User
 from governance.scope import ScopedQuerySet
@@ -71,7 +72,7 @@ class Team(models.Model):
     node = models.ForeignKey(
         OrgNode, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="teams"
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("what it is about", "description"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = TeamQuerySet.as_manager()
@@ -158,7 +159,7 @@ class Activity(models.Model):
         OrgNode, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("what it is about", "description"), blank=True)
     place = models.CharField(_("place"), max_length=200)
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))

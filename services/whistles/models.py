@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models import NodeKind, OrgNode, Role, TimelineEvent, User, mainland_mobile
 from governance.scope import ScopedQuerySet, visible_q_any
@@ -187,7 +188,7 @@ class Whistle(ResidentSubmission):
     node = models.ForeignKey(
         OrgNode, verbose_name=_("place"), on_delete=models.PROTECT, related_name="whistles"
     )
-    reporter_name = models.CharField(_("name"), max_length=50)
+    reporter_name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     reporter_mobile = models.CharField(_("mobile"), max_length=11, validators=[mainland_mobile])
     contact_consent = models.BooleanField(_("may be contacted"), default=False)
 

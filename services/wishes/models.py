@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models import OrgNode, PartnerUnit, TimelineEvent, User, mainland_mobile
 from governance.scope import ScopedQuerySet
@@ -77,7 +78,7 @@ class Wish(ResidentSubmission):
         OrgNode, verbose_name=_("place"), on_delete=models.PROTECT, related_name="wishes"
     )
     photo = models.ImageField(_("photo"), upload_to=wish_photo_path, blank=True)
-    poster_name = models.CharField(_("name"), max_length=50)
+    poster_name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     poster_mobile = models.CharField(_("mobile"), max_length=11, validators=[mainland_mobile])
 
     status = models.CharField(
