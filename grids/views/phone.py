@@ -3,6 +3,7 @@ care records and visits, the visit form, and the contact card PDF."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -76,9 +77,12 @@ def household(request, pk):
         {
             "household": home,
             "residents": _residents_shown(request.user, home),
-            "care_records": CareRecord.objects.filter(
-                resident__household=home, active=True
-            ).select_related("resident", "helper"),
+            "care_records": [
+                {"record": record, "name": shown_name(request.user, record.resident, home.building)}
+                for record in CareRecord.objects.filter(
+                    resident__household=home, active=True
+                ).select_related("resident", "helper")
+            ],
             "visits": home.visits.select_related("worker", "whistle")[:10],
             "contact": sees_resident_contact(request.user, home.building),
         },
@@ -128,5 +132,8 @@ def contact_card(request, pk):
         ),
         pk=pk,
     )
+    # The card names the resident in full: only for those who read the ledger unmasked.
+    if not sees_resident_contact(request.user, record.resident.household.building):
+        raise PermissionDenied
     pdf = contact_card_pdf(record)
     return download(request, f"contact-card-{record.pk}.pdf", PDF, pdf, inline=True, personal=True)
