@@ -12,6 +12,7 @@ import time_machine
 from auditlog.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -85,7 +86,10 @@ def test_parallel_guesses_are_counted_too(requires_postgres, small_tree):
 
     def guess():
         start.wait()
-        log_in(Client(), LOGIN, "lin", "wrong")
+        try:
+            log_in(Client(), LOGIN, "lin", "wrong")
+        finally:
+            connection.close()  # each thread has its own connection
 
     threads = [threading.Thread(target=guess) for _ in range(12)]
     for thread in threads:
