@@ -40,9 +40,10 @@ def has_second_factor(user):
 # --- Steps
 
 
-def reset_password(*, user, actor):
+def reset_password(*, user):
     """An administrator gives `user` a temporary password, to be changed at the next login
-    (no e-mail is assumed: the administrator hands it over). Returns the password."""
+    (no e-mail is assumed: the administrator hands it over; the audit trail records who).
+    Returns the password."""
     password = "".join(secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _ in range(12))
     user.set_password(password)
     user.must_change_password = True

@@ -282,3 +282,15 @@ def test_no_template_holds_inline_script():
         text = template.read_text()
         assert not re.search(r"\son[a-z]+=", text), template
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), template
+
+
+def test_only_those_who_change_users_may_reset_or_unlock(client_for, cadre_a, small_tree):
+    """A community cadre reads the users of the community but changes none."""
+    volunteer = UserFactory(username="vol", role="volunteer", node=small_tree.community_a)
+    before = volunteer.password
+    client_for(cadre_a).post(
+        reverse("admin:governance_user_changelist"),
+        {"action": "reset_passwords", "_selected_action": [volunteer.pk]},
+    )
+    volunteer.refresh_from_db()
+    assert volunteer.password == before and not volunteer.must_change_password
