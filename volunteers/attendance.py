@@ -37,12 +37,12 @@ def _mark(signup, direction, now, code, actor):
             .get(pk=signup.pk)
         )
         activity = signup.activity
-        if actor is not None:
-            if not manages(actor, activity.team):
-                raise PermissionDenied(_("Only the team's leaders check volunteers in."))
-        elif code is None or code.strip() != activity.checkin_code:
-            raise ValidationError(_("That is not this activity's check-in code."))
+        if actor is not None and not manages(actor, activity.team):
+            raise PermissionDenied(_("Only the team's leaders check volunteers in."))
+        # The window first: a right code too early is told when check-in opens.
         _check_window(activity, now)
+        if actor is None and (code is None or code.strip() != activity.checkin_code):
+            raise ValidationError(_("That is not this activity's check-in code."))
         if signup.status != SignUpStatus.REGISTERED:
             raise ValidationError(_("Only volunteers with a place can check in."))
         if direction == "in":
@@ -71,6 +71,18 @@ def _mark(signup, direction, now, code, actor):
         signup.save(update_fields=["checked_out_at"])
         service_hours.record_credit(signup)
         return signup
+
+
+def opens_at(activity):
+    return activity.starts_at - MARGIN
+
+
+def window_open(activity, now):
+    return (
+        not activity.cancelled
+        and activity.closed_at is None
+        and opens_at(activity) <= now <= activity.ends_at + MARGIN
+    )
 
 
 def _check_window(activity, now):

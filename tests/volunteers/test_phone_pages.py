@@ -7,6 +7,9 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from tests.factories import NodeFactory, UserFactory, cadre
 from tests.volunteers.conftest import T0, make_activity, volunteer
@@ -325,3 +328,30 @@ def test_staff_see_teams_of_their_own_area_volunteers_their_street(client_for, s
         neighbour = client_for(volunteer("neighbour", small_tree.community_b))
         assert neighbour.get(reverse("volunteer-team", args=[service.team.pk])).status_code == 200
         assert service.activity.title in neighbour.get(reverse("volunteer-home")).content.decode()
+
+
+def test_the_activity_page_says_when_check_in_opens_and_when_sign_up_closed(client_for, service):
+    """No box days early, and a right code too early is told when check-in opens; after the
+    deadline the missing button has its reason."""
+    activity = service.activity
+    with at(T0):
+        signups.sign_up(activity=activity, user=service.alice)
+        page = client_for(service.alice).get(reverse("volunteer-activity", args=[activity.pk]))
+        assert not page.context["can_check"]
+        assert page.context["check_opens_at"] == activity.starts_at - timedelta(minutes=30)
+        early = client_for(service.alice).post(
+            reverse("volunteer-check", args=[activity.pk]),
+            {"code": activity.checkin_code},
+            follow=True,
+        )
+        assert [str(m) for m in early.context["messages"]] == [
+            _("Check-in opens half an hour before the start.")
+        ]
+    with at(activity.signup_deadline + timedelta(minutes=1)):
+        late = client_for(service.bob).get(reverse("volunteer-activity", args=[activity.pk]))
+    assert not late.context["signup_open"]
+    assert (
+        _("Sign-up closed at %(time)s.")
+        % {"time": date_format(timezone.localtime(activity.signup_deadline), "m-d H:i")}
+        in late.content.decode()
+    )

@@ -96,6 +96,9 @@ def activity(request, pk):
     )
     signup = _my_signups(request.user).filter(activity=item).select_related("activity").first()
     active = signup is not None and signup.status in ACTIVE_SIGNUPS
+    registered = (
+        active and signup.status == SignUpStatus.REGISTERED and signup.checked_out_at is None
+    )
     leader = teams.leads(request.user, item.team_id)
     leading = leader or teams.cadre_over(request.user, item.team)
     roster = None
@@ -117,9 +120,13 @@ def activity(request, pk):
             "activity": item,
             "signup": signup,
             "active": active,
-            "can_check": active
-            and signup.status == SignUpStatus.REGISTERED
-            and signup.checked_out_at is None,
+            "can_check": registered and attendance.window_open(item, now),
+            # Why there is no box yet, or no button any more.
+            "check_opens_at": (
+                attendance.opens_at(item)
+                if registered and now < attendance.opens_at(item)
+                else None
+            ),
             "can_cancel": active and signup.checked_in_at is None,
             "leading": leading,
             "roster": roster,
