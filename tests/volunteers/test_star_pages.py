@@ -56,6 +56,15 @@ def job_message(proposed, confirmed):
         }
 
 
+def waiting_message(rating_date, notice_ends):
+    with translation.override("zh-hans"):
+        status = _("In public notice until %(date)s") % {"date": notice_ends}
+        return _("Nothing new: the round of %(date)s is proposed already (%(status)s).") % {
+            "date": rating_date,
+            "status": status,
+        }
+
+
 def stars_of(service):
     return {
         user.username: VolunteerProfile.objects.get(user=user).stars
@@ -69,7 +78,8 @@ def test_the_job_proposes_on_a_rating_date_once_and_confirms_after_the_notice(
     client = client_for(street_cadre)
     with time_machine.travel(at(6, 30), tick=False):  # a Tuesday, a rating date
         assert run_job(client) == [job_message(2, 0)]
-        assert run_job(client) == [job_message(0, 0)]  # again: nothing new
+        # Again: nothing new, and the page says which round waits and until when.
+        assert run_job(client) == [waiting_message("2026-06-30", "2026-07-07")]
     star_round = StarRound.objects.get()
     assert star_round.rating_date == date(2026, 6, 30)
     assert star_round.notice_ends_on == date(2026, 7, 7)  # five working days
@@ -78,7 +88,7 @@ def test_the_job_proposes_on_a_rating_date_once_and_confirms_after_the_notice(
     assert stars_of(rated) == {"alice": 0, "bob": 0, "leader": 0}
 
     with time_machine.travel(at(7, 7, 18), tick=False):  # last day of the notice
-        assert run_job(client) == [job_message(0, 0)]
+        assert run_job(client) == [waiting_message("2026-06-30", "2026-07-07")]
     with time_machine.travel(at(7, 8, 9), tick=False):
         assert run_job(client) == [job_message(0, 2)]
         page = client.get(ROUNDS)

@@ -29,6 +29,13 @@ def _status(star_round, today):
     return _("Notice over: confirmed at the next run of the star job")
 
 
+def _already_proposed(star_round, today):
+    return _("Nothing new: the round of %(date)s is proposed already (%(status)s).") % {
+        "date": f"{star_round.rating_date:%Y-%m-%d}",
+        "status": _status(star_round, today),
+    }
+
+
 @login_required
 @permission_required(Perm.VIEW_VOLUNTEERS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -39,10 +46,16 @@ def rounds(request):
         if not may_run:
             raise PermissionDenied
         result = stars.run()
-        messages.success(
-            request,
-            _("The star job proposed %(proposed)d awards and confirmed %(confirmed)d.") % result,
-        )
+        pending = StarRound.objects.filter(confirmed_at__isnull=True).order_by("-rating_date")
+        waiting = None if any(result.values()) else pending.first()
+        if waiting is not None:  # beat proposed it already: say which, and when it confirms
+            messages.info(request, _already_proposed(waiting, timezone.localdate()))
+        else:
+            messages.success(
+                request,
+                _("The star job proposed %(proposed)d awards and confirmed %(confirmed)d.")
+                % result,
+            )
         return redirect("volunteer-star-rounds")
     visible = StarAward.objects.visible_to(user).select_related("volunteer__user")
     star_rounds = list(
