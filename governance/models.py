@@ -188,6 +188,13 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    # The admin greets people by these: the one name field, not first/last names.
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    def get_short_name(self):
+        return self.full_name or self.username
+
     def clean(self):
         super().clean()
         if self.is_superuser and self.node_id:

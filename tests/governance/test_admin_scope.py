@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from governance import tree
 from governance.models import NodeKind, OrgNode
-from tests.factories import NodeFactory
+from tests.factories import NodeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,9 +183,12 @@ def test_drag_and_drop_to_the_wrong_level_is_refused(client_for, street_cadre, s
 
 
 def test_users_of_another_community_are_not_listed(client_for, cadre_a, cadre_b, small_tree):
+    # (The admin greets cadre_a by name now, so the list itself must show one of A's people.)
+    UserFactory(username="vol_a", role="volunteer", node=small_tree.community_a)
+    UserFactory(username="vol_b", role="volunteer", node=small_tree.community_b)
     client = client_for(cadre_a)
     body = client.get(reverse("admin:governance_user_changelist")).content.decode()
-    assert "cadre_a" in body and "cadre_b" not in body
+    assert "vol_a" in body and "vol_b" not in body and "cadre_b" not in body
     response = client.get(reverse("admin:governance_user_change", args=[cadre_b.pk]), follow=True)
     assert "cadre_b" not in response.content.decode()
 
@@ -248,3 +251,10 @@ def test_a_cadre_cannot_manage_superusers_peers_or_higher_ranks(
     community = client_for(cadre_a).get(reverse("admin:governance_user_changelist"))
     listed = {u.username for u in community.context["cl"].result_list}
     assert listed == {worker.username}
+
+
+def test_the_admin_greets_people_by_their_name(client_for, street_cadre):
+    street_cadre.full_name = "王建华"
+    street_cadre.save()
+    page = client_for(street_cadre).get("/admin/")
+    assert "王建华" in page.content.decode()
