@@ -178,11 +178,13 @@ def mobile_limit_wait(request, *, group, mobile):
     )
 
 
-def too_many_requests(request, wait_seconds):
+def too_many_requests(request, wait_seconds, *, template=None, context=None):
+    """429 with when to try again; a form page keeps what the resident wrote (`template` and
+    its `context`)."""
     minutes = max(1, math.ceil(wait_seconds / 60))
-    response = render(
-        request, "governance/too_many_requests.html", {"minutes": minutes}, status=429
-    )
+    context = {**(context or {}), "minutes": minutes, "too_many": True}
+    template = template or "governance/too_many_requests.html"
+    response = render(request, template, context, status=429)
     response["Retry-After"] = str(int(wait_seconds))
     return response
 
@@ -224,16 +226,16 @@ def submission_view(request, *, form_class, submit, group, mobile_field, page, d
     form = form_class(request.POST, request.FILES)
     if form.is_bot():  # looks like success to the bot; nothing is saved
         return render(request, "governance/submitted.html", {"code": None})
+    # Browsers cannot refill a file input: say so when files were sent.
+    context = {**page, "form": form, "photos_dropped": bool(request.FILES)}
     wait = ip_limit_wait(request, group=group)
     if wait:
-        return too_many_requests(request, wait)
+        return too_many_requests(request, wait, template=template, context=context)
     if not form.is_valid():
-        # Browsers cannot refill a file input: say so when files were sent.
-        context = {**page, "form": form, "photos_dropped": bool(request.FILES)}
         return render(request, template, context, status=400)
     wait = mobile_limit_wait(request, group=group, mobile=form.cleaned_data[mobile_field])
     if wait:
-        return too_many_requests(request, wait)
+        return too_many_requests(request, wait, template=template, context=context)
     obj = submit(**{k: v for k, v in form.cleaned_data.items() if k != "website"})
     remember_code(request, obj.tracking_code)
     return redirect(done_url(obj))

@@ -350,3 +350,13 @@ def test_junk_posts_with_a_residents_number_do_not_lock_them_out(client, world, 
 def test_odd_digits_in_the_query_never_500(client, world, url):
     client.force_login(world.cadre_a)
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.usefixtures("frozen_clock")
+def test_over_the_limit_the_form_comes_back_with_what_the_resident_wrote(client, world, settings):
+    settings.PUBLIC_FORM_RATE_PER_MOBILE = "1/h"
+    client.post(REPORT, form_data(world))
+    again = client.post(REPORT, form_data(world, description="电梯又坏了，老人下不了楼。"))
+    assert again.status_code == 429 and int(again["Retry-After"]) > 0
+    assert "电梯又坏了，老人下不了楼。" in again.content.decode()
+    assert again.context["form"]["description"].value() == "电梯又坏了，老人下不了楼。"
