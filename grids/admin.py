@@ -19,7 +19,7 @@ from grids.models import (
     Visit,
     WorkerAssignment,
 )
-from grids.privacy import sees_resident_contact, shown_mobile, shown_name
+from grids.privacy import NEEDS_CONTACT, sees_resident_contact, shown_mobile, shown_name
 
 
 @admin.register(GridProfile)
@@ -100,6 +100,12 @@ class ContactOnlyAdminMixin:
 
     def may_open(self, request, obj):
         return sees_resident_contact(request.user, self.node_of(obj))
+
+    def get_list_display_links(self, request, list_display):
+        # No links to pages the user may not open (the street reads the register masked).
+        if not (request.user.is_superuser or request.user.role in NEEDS_CONTACT):
+            return None
+        return super().get_list_display_links(request, list_display)
 
 
 @admin.register(Resident)

@@ -1,5 +1,7 @@
 """Grid registers: worker assignment rules, masking of residents per role, scope, speed."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
@@ -195,3 +197,19 @@ def test_the_demo_grid_worker_has_a_full_time_post():
     worker = User.objects.get(username="grid_worker")
     assert WorkerAssignment.objects.get(worker=worker).kind == WorkerKind.FULL_TIME
     assert Household.objects.filter(building__parent=worker.node).count() == 80
+
+
+@pytest.mark.parametrize("register", ["grids_resident", "grids_carerecord"])
+def test_the_street_s_lists_link_no_page_it_may_not_open(
+    client_for, households, street_cadre, cadre_a, register
+):
+    """The street reads the residents and the care ledger masked and opens no one's page:
+    its lists show no links that would answer 403 and leave the admin."""
+    resident = Resident.objects.filter(household__building__parent__parent__code="HX-01").first()
+    CareRecord.objects.create(
+        resident=resident, needs="-", plan="-", helper=cadre_a, next_visit_due=timezone.now()
+    )
+    listing = reverse(f"admin:{register}_changelist")
+    row_page = re.compile(re.escape(listing) + r"\d+/change/")
+    assert not row_page.search(client_for(street_cadre).get(listing).content.decode())
+    assert row_page.search(client_for(cadre_a).get(listing).content.decode())
