@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
@@ -14,13 +14,17 @@ from services.stations.models import ServiceLog, StationAmenity
 
 
 def set_amenity(*, station, amenity, available, actor):
-    """Toggle whether an amenity is available now (from a phone at the station)."""
+    """Say whether an amenity the station offers is available now (from a phone at the
+    station). What it offers is kept in the admin; a toggle never adds an amenity."""
     if not in_scope(actor, station.node):
         raise PermissionDenied(_("This station is not in your area."))
-    state, _created = StationAmenity.objects.update_or_create(
-        station=station, amenity=amenity, defaults={"available": available}
-    )
-    return state
+    offered = StationAmenity.objects.filter(station=station, amenity=amenity)
+    if not offered.update(available=available):
+        raise ValidationError(
+            _("%(amenity)s is not offered at this station: add it on the station's admin page.")
+            % {"amenity": amenity.name}
+        )
+    return offered.get()
 
 
 def log_service(*, station, kind, count, actor, on=None, note=""):

@@ -6,10 +6,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.downloads import PDF, download
@@ -100,13 +102,14 @@ def manage_list(request):
 @permission_required(Perm.VIEW_STATION, raise_exception=True)
 def manage_station(request, pk):
     station = get_object_or_404(_visible_stations(request.user), pk=pk)
-    states = {s.amenity_id: s for s in station.amenity_states.all()}
+    offered = list(station.amenity_states.select_related("amenity"))
     return render(
         request,
         "services/station_manage.html",
         {
             "station": station,
-            "amenities": [(a, states.get(a.pk)) for a in Amenity.objects.all()],
+            "amenities": offered,
+            "not_offered": Amenity.objects.exclude(pk__in=[s.amenity_id for s in offered]),
             "log_form": ServiceLogForm(),
             "logs": station.service_logs.select_related("kind")[:30],
         },
@@ -119,13 +122,16 @@ def toggle_amenity(request, pk, amenity_id):
     station = get_object_or_404(_visible_stations(request.user), pk=pk)
     amenity = get_object_or_404(Amenity, pk=amenity_id)
     available = request.POST.get("available") == "1"
-    service_log.set_amenity(
-        station=station, amenity=amenity, available=available, actor=request.user
-    )
+    try:
+        service_log.set_amenity(
+            station=station, amenity=amenity, available=available, actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, error.message)
+        return redirect("station-manage", pk=pk)
+    state = _("available") if available else pgettext("amenity", "temporarily unavailable")
     messages.success(
-        request,
-        _("%(amenity)s: %(state)s")
-        % {"amenity": amenity.name, "state": _("available") if available else _("not available")},
+        request, _("%(amenity)s: %(state)s") % {"amenity": amenity.name, "state": state}
     )
     return redirect("station-manage", pk=pk)
 

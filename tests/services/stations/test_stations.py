@@ -165,9 +165,17 @@ def test_the_poster_carries_qr_codes_to_the_prefilled_forms(client_for, world):
 def test_staff_toggle_amenities_and_log_services_from_a_phone(client_for, world):
     station = make_station(world.tree.grid_a, "S1")  # run by the grid
     kit = Amenity.objects.get(name="急救箱")
+    StationAmenity.objects.create(station=station, amenity=kit, available=True)  # offered
     client = client_for(world.worker_a)
     client.post(reverse("station-amenity", args=[station.pk, kit.pk]), {"available": "0"})
     assert StationAmenity.objects.get(station=station, amenity=kit).available is False
+    # An amenity the station never offered is not added by a toggle: it is refused.
+    other = Amenity.objects.exclude(pk=kit.pk).first()
+    refused = client.post(
+        reverse("station-amenity", args=[station.pk, other.pk]), {"available": "1"}, follow=True
+    )
+    assert [m.level_tag for m in refused.context["messages"]][-1] == "error"
+    assert not StationAmenity.objects.filter(station=station, amenity=other).exists()
     client.post(reverse("station-amenity", args=[station.pk, kit.pk]), {"available": "1"})
     assert StationAmenity.objects.get(station=station, amenity=kit).available is True
     checks = ServiceKind.objects.get(name="血压测量")
