@@ -268,6 +268,13 @@ class Whistle(ResidentSubmission):
     def __str__(self):
         return f"{self.tracking_code} {self.category}"
 
+    @property
+    def running_deadline(self):
+        """Which deadline runs now, in words: dispatch before dispatch, resolution after."""
+        if self.status in AWAITING_DISPATCH:
+            return pgettext_lazy("deadline", "dispatch by")
+        return pgettext_lazy("deadline", "resolve by")
+
 
 def whistle_photo_path(photo, filename):
     # A random name: the URL of a resident's photo must not be guessable.

@@ -234,3 +234,11 @@ def test_the_whistle_page_tells_the_residents_photos_from_the_result(client_for,
     assert [p.stage for p in shown_after] == [WhistlePhoto.Stage.RESOLUTION]
     content = page.content.decode()
     assert content.index(escape(str(before))) < content.index(escape(str(after)))
+
+
+def test_the_work_list_says_which_deadline_runs(client_for, world):
+    waiting = world.submit()
+    handled = dispatched(world)
+    page = client_for(world.cadre_a).get(reverse("whistle-list")).content.decode()
+    assert waiting.running_deadline != handled.running_deadline
+    assert str(waiting.running_deadline) in page and str(handled.running_deadline) in page
