@@ -12,10 +12,12 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from governance.masking import mask_mobile, mask_name
 from governance.public import client_ip
 
 # Events besides changes, by the word stored in the entry.
@@ -28,8 +30,8 @@ AUDITED_APPS = ("governance", "grids", "volunteers", "services")
 # Machinery already timestamped in place: inbox rows, reminders sent, timelines.
 UNAUDITED = {"notification", "whistlereminder", "whistleevent", "wishevent"}
 UNTRACKED_FIELDS = {"password", "last_login", "name_initials"}
-# People's names and numbers are masked (half of each value starred): the trail says that
-# they changed and who changed them, not the data itself.
+# People's names and numbers are masked by the one rule (张某, 138****1234): the trail says
+# that they changed and who changed them, not the data itself.
 MASKED = {
     "mobile",
     "reporter_mobile",
@@ -41,6 +43,13 @@ MASKED = {
     "contact_name",
 }
 MASKED_BY_MODEL = {"resident": {"name"}}
+# Records whose name in the trail (their str) is a resident's or a volunteer's name.
+NAMED_BY_A_PERSON = {"resident", "carerecord", "volunteerprofile"}
+
+
+def mask_for_trail(value):
+    """django-auditlog's mask callable: a number as a mobile, anything else as a name."""
+    return mask_mobile(value) if value.isdigit() else mask_name(value)
 
 
 def register_models():
@@ -55,7 +64,18 @@ def register_models():
                 f.name for f in model._meta.concrete_fields if f.name not in UNTRACKED_FIELDS
             ]
             masked = (MASKED | MASKED_BY_MODEL.get(name, set())) & set(columns)
-            auditlog.register(model, include_fields=columns, mask_fields=sorted(masked))
+            auditlog.register(
+                model,
+                include_fields=columns,
+                mask_fields=sorted(masked),
+                mask_callable="governance.audit.mask_for_trail",
+            )
+
+
+@receiver(pre_save, sender=LogEntry, dispatch_uid="governance.audit.mask_repr")
+def _mask_person_named_records(sender, instance, **kwargs):
+    if instance.content_type.model in NAMED_BY_A_PERSON:
+        instance.object_repr = mask_name(instance.object_repr)
 
 
 def _access(user, request, event, **details):

@@ -10,7 +10,9 @@ import time
 from django import forms
 from django.conf import settings
 from django.core.cache import caches
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
@@ -239,6 +241,14 @@ def submission_view(request, *, form_class, submit, group, mobile_field, page, d
     obj = submit(**{k: v for k, v in form.cleaned_data.items() if k != "website"})
     remember_code(request, obj.tracking_code)
     return redirect(done_url(obj))
+
+
+def submitted_page(request, code, *, status_url_name):
+    """The page after a resident's submission: its code, for this browser only."""
+    if not knows_code(request, code):
+        raise Http404
+    context = {"code": code, "status_url": reverse(status_url_name, args=[code])}
+    return render(request, "governance/submitted.html", context)
 
 
 def lookup_view(request, *, model, mobile_field, status_url_name, title, other=None):

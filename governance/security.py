@@ -34,7 +34,7 @@ def needs_second_factor(user):
 
 
 def has_second_factor(user):
-    return any(isinstance(d, TOTPDevice) for d in devices_for_user(user, confirmed=True))
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 # --- Steps

@@ -24,6 +24,7 @@ from governance.public import (
     lookup_view,
     normalise_code,
     submission_view,
+    submitted_page,
 )
 from governance.scope import subtree_q
 from governance.step_pages import PublicReasonForm, Step, allowed_steps, run_step
@@ -123,13 +124,7 @@ def post(request):
 
 @require_GET
 def posted(request, code):
-    if not knows_code(request, code):
-        raise Http404
-    return render(
-        request,
-        "governance/submitted.html",
-        {"code": code, "status_url": reverse("wish-status", args=[code])},
-    )
+    return submitted_page(request, code, status_url_name="wish-status")
 
 
 @require_http_methods(["GET", "POST"])

@@ -294,3 +294,29 @@ def test_only_those_who_change_users_may_reset_or_unlock(client_for, cadre_a, sm
     )
     volunteer.refresh_from_db()
     assert volunteer.password == before and not volunteer.must_change_password
+
+
+def test_a_residents_name_stays_out_of_the_trail(small_tree):
+    """Masked by the one rule in the changes and in the record's name the trail shows."""
+    from grids.models import Household, Resident
+
+    home = Household.objects.create(building=small_tree.buildings_a[0], unit="1", room="101")
+    resident = Resident.objects.create(household=home, name="欧阳娜娜", mobile="13912345678")
+    entry = LogEntry.objects.get_for_object(resident).get()
+    assert "欧阳娜娜" not in entry.object_repr + str(entry.changes)
+    assert "13912345678" not in str(entry.changes)
+    assert "139****5678" in str(entry.changes)
+    assert "欧阳" in entry.object_repr
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_the_trail_list_query_count_does_not_grow(
+    client_for, small_tree, cadre_a, n, django_assert_max_num_queries
+):
+    for i in range(n):
+        user = UserFactory(username=f"in_a{i}", node=small_tree.community_a)
+        LogEntry.objects.log_create(user, force_log=True, actor=user, action=LogEntry.Action.UPDATE)
+    client = client_for(cadre_a)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("admin:auditlog_logentry_changelist"))
+    assert len(page.context["cl"].result_list) >= n

@@ -20,6 +20,7 @@ from governance.public import (
     lookup_view,
     normalise_code,
     submission_view,
+    submitted_page,
 )
 from governance.workflow import TransitionError
 from services.whistles import intake, rating
@@ -50,13 +51,7 @@ def report(request):
 
 @require_GET
 def submitted(request, code):
-    if not knows_code(request, code):
-        raise Http404
-    return render(
-        request,
-        "governance/submitted.html",
-        {"code": code, "status_url": reverse("whistle-status", args=[code])},
-    )
+    return submitted_page(request, code, status_url_name="whistle-status")
 
 
 @require_GET
