@@ -3,7 +3,7 @@ as the same text in a string cell marked quotePrefix; numbers, dates and the res
 types. Each export has its own test with a hostile name next to its other tests."""
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -86,3 +86,163 @@ def test_row_after_row_each_cell_keeps_its_own_type(write_only):
         [("=1", True), ("a", False), (2, False), ("=3", True)],
         [("b", False), ("@4", True), (None, False), (5, False)],
     ]
+
+
+# --- Tables: a title row, a frozen header, widths, typed and rounded cells
+
+
+def saved_table(*, write_only, title="锦绣苑社区 · 2026-01-01 至 2026-06-30", **table):
+    book = Workbook(write_only=write_only)
+    workbooks.write_table(book, sheet_title="表", title=title, **table)
+    stream = io.BytesIO()
+    book.save(stream)
+    return load_workbook(io.BytesIO(stream.getvalue())).worksheets[0]
+
+
+KINDS = [
+    workbooks.Column("姓名"),
+    workbooks.Column("Hours", workbooks.HOURS),
+    workbooks.Column("Rate", workbooks.RATE),
+    workbooks.Column("Median", workbooks.DURATION),
+    workbooks.Column("Day", workbooks.DATE),
+    workbooks.Column("At", workbooks.DATETIME),
+    workbooks.Column("Month", workbooks.MONTH),
+    "Count",
+]
+
+
+def test_a_table_has_its_title_a_frozen_header_and_typed_rounded_cells(write_only, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    at = datetime(2026, 3, 31, 17, 30, 40, tzinfo=UTC)  # 1 April 01:30 in Shanghai
+    sheet = saved_table(
+        write_only=write_only,
+        columns=KINDS,
+        rows=[
+            (
+                "王芳",
+                Decimal("956.320000000001"),
+                0.87349,
+                timedelta(hours=51, minutes=29, seconds=50),
+                at,
+                at,
+                date(2026, 3, 1),
+                Decimal("3"),
+            ),
+            ("李娜", 0.1 + 0.2, None, None, date(2026, 1, 2), None, None, 7),
+        ],
+    )
+    assert sheet.title == "表" and sheet.freeze_panes == "A3"
+    title, header, first, second = sheet.iter_rows()
+    assert (title[0].value, title[0].font.b) == ("锦绣苑社区 · 2026-01-01 至 2026-06-30", True)
+    assert [c.value for c in header] == [
+        "姓名",
+        "Hours",
+        "Rate",
+        "Median",
+        "Day",
+        "At",
+        "Month",
+        "Count",
+    ]
+    assert all(c.font.b for c in header)
+    assert [(c.value, c.data_type, c.number_format) for c in first] == [
+        ("王芳", "s", "General"),
+        (956.32, "n", "0.00"),
+        (0.873, "n", "0.0%"),
+        (timedelta(hours=51, minutes=30), "d", "[h]:mm"),
+        (datetime(2026, 4, 1), "d", "yyyy-mm-dd"),
+        (datetime(2026, 4, 1, 1, 30), "d", "yyyy-mm-dd hh:mm"),
+        (datetime(2026, 3, 1), "d", "yyyy-mm"),
+        (3, "n", "General"),
+    ]
+    assert (second[1].value, second[4].value) == (0.3, datetime(2026, 1, 2))
+    assert [c.value for c in second[2:4]] == [None, None]
+
+
+def test_columns_are_as_wide_as_their_content_with_cjk_counting_double(write_only):
+    sheet = saved_table(
+        write_only=write_only,
+        columns=[
+            "code",
+            "姓名",
+            workbooks.Column("note", width=30),
+            workbooks.Column("d", workbooks.DATE),
+        ],
+        rows=[
+            ("HX-01-01-01", "欧阳娜娜娜娜", "x", date(2026, 1, 1)),
+            ("HX", "李娜", "y" * 90, None),
+        ],
+    )
+    widths = {key: d.width for key, d in sheet.column_dimensions.items()}
+    # 11 characters, 6 CJK characters (12), a fixed width, a date (10); each plus 2 of padding.
+    assert widths == {"A": 13, "B": 14, "C": 30, "D": 12}
+    assert workbooks.display_width("锦绣苑 1-101") == 12
+
+
+def test_a_long_text_is_capped_and_the_title_does_not_widen_its_column(write_only):
+    sheet = saved_table(write_only=write_only, title="标" * 40, columns=["a"], rows=[("b" * 200,)])
+    assert sheet.column_dimensions["A"].width == workbooks.MAX_WIDTH
+
+
+def test_a_sheet_an_importer_reads_has_its_header_in_row_1(write_only):
+    sheet = saved_table(write_only=write_only, title=None, columns=["a", "b"], rows=[(1, 2)])
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["a", "b"], [1, 2]]
+    assert sheet.freeze_panes == "A2"
+
+
+def test_rows_stream_past_the_width_sample(write_only):
+    rows = (("x" * (i % 7), i) for i in range(workbooks.SAMPLE_ROWS * 2 + 3))
+    sheet = saved_table(write_only=write_only, columns=["t", "n"], rows=rows, freeze_columns=1)
+    assert sheet.max_row == workbooks.SAMPLE_ROWS * 2 + 5 and sheet.freeze_panes == "B3"
+    assert sheet.cell(sheet.max_row, 2).value == workbooks.SAMPLE_ROWS * 2 + 2
+
+
+def test_a_table_keeps_text_like_a_formula_as_text_in_title_header_and_cells(write_only):
+    sheet = saved_table(
+        write_only=write_only,
+        title="=1+1 · 2026",
+        columns=["@SUM(A1)", workbooks.Column("h", workbooks.HOURS)],
+        rows=[("-2+3", "=1"), (workbooks.Typed("#N/A", workbooks.COUNT), 2)],
+    )
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    texts = [(c.value, c.data_type, c.quotePrefix) for c in cells if c.data_type == "s"]
+    assert texts == [
+        ("=1+1 · 2026", "s", True),
+        ("@SUM(A1)", "s", True),
+        ("h", "s", False),
+        ("-2+3", "s", True),
+        ("=1", "s", True),
+        ("#N/A", "s", True),
+    ]
+
+
+def test_a_figure_sheet_gives_each_cell_its_own_kind(write_only):
+    sheet = saved_table(
+        write_only=write_only,
+        columns=["figure", "value"],
+        rows=[
+            ("rate", workbooks.Typed(0.5, workbooks.RATE)),
+            ("h", workbooks.Typed(1.005, workbooks.HOURS)),
+        ],
+    )
+    _title, _header, rate, hours = sheet.iter_rows()
+    assert (rate[1].value, rate[1].number_format) == (0.5, "0.0%")
+    assert (hours[1].value, hours[1].number_format) == (1.01, "0.00")
+
+
+def test_the_heading_says_node_and_period_in_local_dates(settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    with translation.override("en"):
+        end = datetime(2026, 6, 30, 16, 30, tzinfo=UTC)  # 1 July in Shanghai
+        assert workbooks.heading("锦绣苑社区", date(2026, 1, 1), end) == (
+            "锦绣苑社区 · 2026-01-01 to 2026-07-01"
+        )
+        assert workbooks.heading("锦绣苑社区", as_of=date(2026, 12, 2)) == (
+            "锦绣苑社区 · as of 2026-12-02"
+        )
+        assert workbooks.heading("锦绣苑社区") == "锦绣苑社区"
+
+
+def test_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError):
+        workbooks.Column("x", "money")
