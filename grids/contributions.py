@@ -3,6 +3,7 @@ command center; the household search and care visits due on my work."""
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from governance.composite import command_center as cc
@@ -10,7 +11,9 @@ from governance.composite.my_work import WorkSection
 from governance.composite.my_work import sections as work_sections
 from governance.permissions import Perm
 from governance.scope import subtree_q
-from grids.models import CareRecord, Household
+from grids.models import CareRecord, Household, Visit
+from grids.privacy import shown_name
+from services.whistles import origins
 
 
 def households(node):
@@ -45,3 +48,23 @@ def care_visits_due(user, now):
 
 work_sections.register(WorkSection("grids/_work_household_search.html", household_search, order=20))
 work_sections.register(WorkSection("grids/_work_care_visits.html", care_visits_due, order=40))
+
+
+def visited_household(whistle, user):
+    """A whistle a grid worker raised on a visit: the household visited and its residents,
+    named as this user may read them, linked when the user may open the household."""
+    visit = Visit.objects.filter(whistle=whistle).select_related("household__building").first()
+    if visit is None:
+        return []
+    household = visit.household
+    building = household.building
+    names = "、".join(shown_name(user, r, building) for r in household.residents.all())
+    label = f"{building.place} {household.unit}-{household.room}" + (f" · {names}" if names else "")
+    opens = (
+        user.has_perm(Perm.VIEW_HOUSEHOLD)
+        and Household.objects.visible_to(user).filter(pk=household.pk).exists()
+    )
+    return [(label, reverse("grids-household", args=[household.pk]) if opens else None)]
+
+
+origins.lookups.register(origins.OriginLookup(visited_household, order=10))

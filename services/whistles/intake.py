@@ -8,7 +8,7 @@ from django.utils import timezone
 from governance.public import new_tracking_code
 from governance.workflow import record
 from services.whistles import sla, tasks
-from services.whistles.models import Deadline, EventKind, Whistle, WhistlePhoto
+from services.whistles.models import Deadline, EventKind, Source, Whistle, WhistlePhoto
 
 
 def submit_whistle(
@@ -57,7 +57,8 @@ def submit_whistle(
                 for photo in photos
             ]
         )
-        record(whistle, EventKind.SUBMITTED, public=True)
+        kind = EventKind.GRID_REPORTED if source == Source.VISIT else EventKind.SUBMITTED
+        record(whistle, kind, public=True)
         whistle_id = whistle.pk
 
         def queue_routing():

@@ -129,6 +129,23 @@ class Rating(models.IntegerChoices):
 SATISFIED_RATINGS = (Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.FAIRLY_SATISFIED)
 
 
+class Source(models.TextChoices):
+    """Where a whistle was sent from, when not the public form itself. Any other value is the
+    code of the service station whose poster the resident scanned."""
+
+    VISIT = "visit", _("Reported by the grid worker on a visit (网格员上报)")
+    DEMO = "demo-scale", _("Generated demo data")
+
+
+def source_label(source):
+    """The source in words: a known source by its label, else the station poster's code."""
+    if not source:
+        return ""
+    if source in Source.values:
+        return Source(source).label
+    return _("The poster of service station %(code)s") % {"code": source}
+
+
 def overdue_q(now):
     """Past the deadline running now: dispatch before dispatch, resolution after."""
     return Q(status__in=AWAITING_DISPATCH, dispatch_due__lt=now) | Q(
@@ -269,6 +286,15 @@ class Whistle(ResidentSubmission):
         return f"{self.tracking_code} {self.category}"
 
     @property
+    def source_display(self):
+        return source_label(self.source)
+
+    @property
+    def by_grid_worker(self):
+        """Raised by a grid worker from a visit: the reporter is the worker, not a resident."""
+        return self.source == Source.VISIT
+
+    @property
     def running_deadline(self):
         """Which deadline runs now, in words: dispatch before dispatch, resolution after."""
         if self.status in AWAITING_DISPATCH:
@@ -303,6 +329,7 @@ class WhistlePhoto(models.Model):
 
 class EventKind(models.TextChoices):
     SUBMITTED = "submitted", _("Reported")
+    GRID_REPORTED = "grid_reported", _("Reported by the grid worker")
     ROUTED = "routed", _("Routed to the community")
     ACCEPTED = "accepted", _("Accepted by the community")
     REJECTED = "rejected", _("Not accepted")

@@ -28,7 +28,7 @@ from governance.step_pages import (
     run_step,
 )
 from governance.workflow import TransitionError
-from services.whistles import callbacks, dispatch, figures, policies
+from services.whistles import callbacks, dispatch, figures, origins, policies
 from services.whistles.forms import (
     CallBackForm,
     DispatchForm,
@@ -215,6 +215,7 @@ def whistle_detail(request, pk):
             "reporter_mobile": (
                 whistle.reporter_mobile if contact else mask_mobile(whistle.reporter_mobile)
             ),
+            "origin_links": origins.origin_links(whistle, user) if whistle.by_grid_worker else [],
             "events": whistle.events.select_related("actor"),
             "photo_stages": _photos_by_stage(whistle),
             "co_departments": whistle.co_departments.all(),
