@@ -7,7 +7,9 @@ from services.whistles.models import Category
 
 
 class HouseholdSearchForm(PortalForm):
-    q = forms.CharField(label=_("Building, room, name or initials (zjg)"), max_length=30)
+    q = forms.CharField(
+        label=_("Building and room (2号楼 1-101), name or initials (zjg)"), max_length=30
+    )
 
 
 class VisitForm(PortalForm):

@@ -190,6 +190,8 @@ class Household(models.Model):
                 fields=["building", "unit", "room"], name="one_household_per_room"
             )
         ]
+        # The phone search asks for a room (and unit) across the worker's buildings.
+        indexes = [models.Index(fields=["room", "unit"], name="household_room_unit")]
 
     def __str__(self):
         return f"{self.building.place} {self.unit}-{self.room}"

@@ -4,7 +4,7 @@ care records and visits, the visit form, and the contact card PDF."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from grids.cards import contact_card_pdf
 from grids.forms import HouseholdSearchForm, VisitForm
 from grids.models import CareRecord, Household, Resident
 from grids.privacy import sees_resident_contact, shown_mobile, shown_name
+from grids.search import find_households
 
 
 def _residents_shown(user, household):
@@ -31,28 +32,14 @@ def _residents_shown(user, household):
 @login_required
 @permission_required(Perm.VIEW_HOUSEHOLD, raise_exception=True)
 def household_search(request):
-    """By building, room, resident name or the name's pinyin initials (zjg for 张建国)."""
+    """By building and room as people write them, a resident's name or its pinyin initials
+    (grids/search.py)."""
     form = HouseholdSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = []
-    if query:
-        matches = (
-            Household.objects.visible_to(request.user)
-            .filter(
-                Q(building__place_name__icontains=query)
-                | Q(building__name__icontains=query)
-                | Q(room=query)
-                | Q(residents__name__icontains=query)
-                | Q(residents__name_initials__startswith=query.lower())
-            )
-            .distinct()
-            .select_related("building")
-            .prefetch_related("residents")
-            .order_by("building__lft", "unit", "room")
-        )
-        results = [
-            {"household": h, "residents": _residents_shown(request.user, h)} for h in matches[:30]
-        ]
+    results = [
+        {"household": h, "residents": _residents_shown(request.user, h)}
+        for h in find_households(request.user, query)
+    ]
     return render(
         request,
         "grids/household_search.html",
