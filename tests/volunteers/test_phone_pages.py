@@ -235,7 +235,8 @@ def test_phone_pages_query_counts_do_not_grow(
         for user, names in pages.items():
             client = client_for(user)
             for name in names:
-                with django_assert_max_num_queries(16):
+                # My page pages three histories: a count and a page each.
+                with django_assert_max_num_queries(22 if name == "volunteer-me" else 16):
                     assert client.get(reverse(name)).status_code == 200
         leader = client_for(service.leader)
         with django_assert_max_num_queries(16):

@@ -18,7 +18,7 @@ from governance.downloads import private_file
 from governance.forms import flash_form_errors
 from governance.masking import mask_mobile
 from governance.qr import qr_svg
-from volunteers import attendance, hours, rewards, signups, stars, teams
+from volunteers import attendance, history, hours, rewards, signups, stars, teams
 from volunteers.forms import CheckCodeForm, DecisionForm, MarkForm, SkillsForm
 from volunteers.models import (
     ACTIVE_SIGNUPS,
@@ -246,6 +246,7 @@ def me(request):
         flash_form_errors(request, form)
     if profile.pk is None:
         return render(request, "volunteers/me.html", {"profile": profile, "skills_form": form})
+    now = timezone.now()
     return render(
         request,
         "volunteers/me.html",
@@ -253,12 +254,18 @@ def me(request):
             "profile": profile,
             "skills_form": form,
             "approved_hours": stars.approved_hours(profile),
-            "hours": profile.hours.select_related("activity")[:50],
-            "ledger": profile.ledger.all()[:50],
             "awards": profile.star_awards.filter(confirmed_at__isnull=False).select_related(
                 "round"
             ),
-            "signups": profile.signups.select_related("activity").order_by("-queued_at")[:30],
+            # Each history collapsed and paged (?signups=2 opens that one on its page 2).
+            "signups": history.section(
+                "signups",
+                history.signups(profile),
+                request,
+                row=lambda s: {"signup": s, "outcome": history.outcome(s, now)},
+            ),
+            "hours": history.section("hours", history.hours(profile), request),
+            "ledger": history.section("ledger", history.ledger(profile), request),
             "redemptions": profile.redemptions.select_related("reward")[:20],
             "no_shows": signups.no_shows(profile, timezone.localdate().year),
         },

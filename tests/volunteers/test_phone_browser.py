@@ -1,0 +1,100 @@
+"""The volunteer's phone pages in a real browser: Debian's headless Chromium on a 360×640
+touch screen, driven by Playwright against the live server. A volunteer with a long history
+opens /v/me/: the page stays a few screens tall with every history collapsed, nothing scrolls
+sideways, and opening a history shows one page of it. Screenshots go to
+test-artifacts/volunteers/. Skipped, with the reason, without /usr/bin/chromium or playwright."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.volunteers.conftest import make_activity
+from volunteers import ledger
+from volunteers.models import SignUp, SignUpStatus
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM}"),
+]
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+PHONE = {"width": 360, "height": 640}
+PASSWORD = "pw-for-tests"  # UserFactory's
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "volunteers"
+
+
+@pytest.fixture
+def phone(live_server, monkeypatch, tmp_path):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    fonts_conf = tmp_path / "fonts.conf"  # the site's CJK font, so screenshots show Chinese
+    fonts_conf.write_text(
+        f"<fontconfig><dir>{Path(settings.BASE_DIR) / 'governance' / 'fonts'}</dir>"
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include></fontconfig>'
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+            env={**os.environ, "FONTCONFIG_FILE": str(fonts_conf)},
+        )
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            locale="zh-CN",
+        )
+        context.set_default_timeout(10_000)
+        try:
+            yield context.new_page()
+        finally:
+            connections.close_all()
+            browser.close()
+
+
+def sign_in(page, user, to):
+    page.goto(to)
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.tap("main form button[type=submit]")
+    page.wait_for_url(lambda url: url.split("?")[0].endswith(to))
+
+
+def fits(page, step):
+    page.screenshot(path=SCREENSHOTS / f"{step}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], step
+    return page.evaluate("document.documentElement.scrollHeight")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_my_page_is_short_on_a_phone_however_long_the_history(service, phone):
+    now = timezone.now()
+    for i in range(60):
+        starts = now - timedelta(days=7 * (i + 1))
+        activity = make_activity(service.team, starts_at=starts, title=f"周六敬老院陪伴服务{i:02}")
+        SignUp.objects.create(
+            activity=activity, volunteer=service.alice.volunteer, status=SignUpStatus.REGISTERED
+        )
+        ledger.award_points(user=service.alice, points=5, reason=f"心愿{i}", key=f"w:{i}")
+
+    sign_in(phone, service.alice, reverse("volunteer-me"))
+    collapsed = fits(phone, "01-me-collapsed")
+    assert collapsed < 3 * PHONE["height"], collapsed
+
+    phone.tap("#signups summary")
+    playwright.expect(phone.locator("#signups ul.tiles li")).to_have_count(10)
+    opened = fits(phone, "02-me-signups-open")
+    assert opened < 6 * PHONE["height"], opened
+
+    phone.tap("#signups .pager a")
+    phone.wait_for_url(lambda url: "signups=2" in url)
+    playwright.expect(phone.locator("#signups ul.tiles li")).to_have_count(10)
+    fits(phone, "03-me-signups-page-2")
