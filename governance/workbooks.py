@@ -95,14 +95,19 @@ def heading(place, start=None, end=None, *, as_of=None):
     return " · ".join(parts)
 
 
-def write_table(target, *, columns, rows, title=None, sheet_title=None, freeze_columns=0):
+def write_table(
+    target, *, columns, rows, title=None, title_row=True, sheet_title=None, freeze_columns=0
+):
     """Write a table to a new sheet of the workbook `target` (named `sheet_title`; an untouched
     first sheet of a normal workbook is reused) or to an empty sheet `target`, and return the
-    sheet. `title` (see heading()) goes in row 1 above the header; leave it None for a sheet
-    an importer reads, whose header must be row 1. `columns` are Column or header text (a
-    text column); `rows` any iterable of sequences in the columns' order, a value of each
-    cell being None (empty), a number, a date, a timedelta (DURATION), text or a Typed.
-    `freeze_columns` keeps that many left columns in view too."""
+    sheet.
+
+    `title` (see heading()) goes in row 1 above the header and in the printed page's header;
+    with `title_row=False` (a sheet an importer reads back, whose header must be row 1) only
+    in the printed page's header. `columns` are Column or header text (a text column); `rows`
+    any iterable of sequences in the columns' order, each value None (an empty cell), a
+    number, a date or datetime, a timedelta (DURATION), text or a Typed. `freeze_columns`
+    keeps that many left columns in view too. The header row gets a filter."""
     columns = [c if isinstance(c, Column) else Column(c) for c in columns]
     sheet = _sheet(target, sheet_title)
     rows = iter(rows)
@@ -112,18 +117,24 @@ def write_table(target, *, columns, rows, title=None, sheet_title=None, freeze_c
     for index, column in enumerate(columns, 1):
         width = column.width or _fitting_width(column, index - 1, sample)
         sheet.column_dimensions[get_column_letter(index)].width = width
-    header_row = 2 if title is not None else 1
+    header_row = 2 if title is not None and title_row else 1
     sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}{header_row + 1}"
-
     if title is not None:
+        sheet.oddHeader.center.text = str(title).replace("&", "&&")  # "&" starts a code there
+
+    if header_row == 2:
         sheet.append([_styled(sheet, title, font=TITLE_FONT)])
     sheet.append(
         [_styled(sheet, column.header, font=HEADER_FONT, fill=HEADER_FILL) for column in columns]
     )
+    last_row = header_row
     for row in chain(sample, rows):
         sheet.append(
             [cell(sheet, value, column.kind) for value, column in zip(row, columns, strict=True)]
         )
+        last_row += 1
+    # A write-only sheet writes its filter after the rows, so it can span them all.
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last_row}"
     return sheet
 
 

@@ -184,10 +184,23 @@ def test_a_long_text_is_capped_and_the_title_does_not_widen_its_column(write_onl
     assert sheet.column_dimensions["A"].width == workbooks.MAX_WIDTH
 
 
-def test_a_sheet_an_importer_reads_has_its_header_in_row_1(write_only):
-    sheet = saved_table(write_only=write_only, title=None, columns=["a", "b"], rows=[(1, 2)])
+def test_a_sheet_an_importer_reads_has_its_header_in_row_1_and_its_title_in_print(write_only):
+    sheet = saved_table(
+        write_only=write_only,
+        title="A & B · 2026",
+        title_row=False,
+        columns=["a", "b"],
+        rows=[(1, 2)],
+    )
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [["a", "b"], [1, 2]]
-    assert sheet.freeze_panes == "A2"
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:B2")
+    assert sheet.oddHeader.center.text == "A && B · 2026"  # a lone "&" is a code to Excel
+
+
+def test_the_header_row_has_a_filter_over_every_row_and_the_title_is_printed(write_only):
+    sheet = saved_table(write_only=write_only, columns=["a", "b", "c"], rows=[(1, 2, 3)] * 4)
+    assert sheet.auto_filter.ref == "A2:C6"
+    assert sheet.oddHeader.center.text == "锦绣苑社区 · 2026-01-01 至 2026-06-30"
 
 
 def test_rows_stream_past_the_width_sample(write_only):
