@@ -10,7 +10,7 @@ from governance.composite.my_work import sections as work_sections
 from governance.permissions import Perm
 from governance.scope import subtree_q
 from services.wishes import figures
-from services.wishes.models import LIT_STATUSES, Wish, WishStatus
+from services.wishes.models import LIT_STATUSES, REVIEW_STATES, Wish
 
 
 def _posted(period):
@@ -58,7 +58,7 @@ cc.child_columns.register(
 def waiting_for_review(user, now):
     if not user.has_perm(Perm.MODERATE_WISH):
         return None
-    waiting = Wish.objects.visible_to(user).filter(status=WishStatus.POSTED).count()
+    waiting = Wish.objects.visible_to(user).filter(status__in=REVIEW_STATES).count()
     return {"waiting": waiting} if waiting else None
 
 

@@ -101,3 +101,12 @@ class FulfilWishForm(PortalForm):
     def clean_photo(self):
         photos = self.cleaned_data["photo"]
         return photos[0] if photos else None
+
+
+class NotFulfilledForm(PortalForm):
+    reason = forms.CharField(
+        label=_("What is still missing?"),
+        help_text=_("The claimer reads this; the first time, they get another chance."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -37,10 +37,14 @@ class WishStatus(models.TextChoices):
     CLAIMED = "claimed", _("Claimed")
     FULFILLED = "fulfilled", _("Fulfilled, awaiting confirmation")
     CONFIRMED = "confirmed", _("Lit")
+    # Said twice not to be fulfilled, or given up after that: the community decides what next.
+    RETURNED = "returned", _("Back with the community")
 
 
 # A wish is lit (点亮) once the resident confirms it came true (or confirmation times out).
 LIT_STATUSES = (WishStatus.CONFIRMED,)
+# The community decides on a new wish, and on one the resident said twice was not fulfilled.
+REVIEW_STATES = (WishStatus.POSTED, WishStatus.RETURNED)
 
 
 class WishQuerySet(ScopedQuerySet):
@@ -125,6 +129,13 @@ class Wish(ResidentSubmission):
         _("photo of the fulfilment"), upload_to=wish_photo_path, blank=True
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    not_fulfilled_count = models.PositiveSmallIntegerField(
+        _("times the resident said it was not fulfilled"),
+        default=0,
+        help_text=_(
+            "The first time the wish goes back to its claimer; after that, to the community."
+        ),
+    )
     review_reminded_at = models.DateTimeField(null=True, blank=True)
     open_since = models.DateTimeField(
         _("on the wall unclaimed since"),
@@ -181,6 +192,8 @@ class WishEventKind(models.TextChoices):
     FULFILLED = "fulfilled", _("Fulfilled")
     CONFIRMED = "confirmed", _("Confirmed by the resident")
     AUTO_CONFIRMED = "auto_confirmed", _("Confirmed automatically")
+    NOT_FULFILLED = "not_fulfilled", _("Not fulfilled, says the resident")
+    RETURNED = "returned", _("Back with the community")
     REMINDED = "reminded", _("Reminder sent")
 
 

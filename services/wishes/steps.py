@@ -19,7 +19,7 @@ from governance.public import new_tracking_code
 from governance.rewards import award_points
 from governance.scope import in_scope
 from governance.workflow import TransitionError, record, step
-from services.wishes.models import Wish, WishEventKind, WishStatus
+from services.wishes.models import REVIEW_STATES, Wish, WishEventKind, WishStatus
 
 # What a claim sets, and a release or withdrawal clears.
 CLAIM_FIELDS = [
@@ -104,13 +104,14 @@ def post_wish(
 
 def approve_wish(*, wish, actor, party_members_only=False, claim_within=None, note=""):
     with step(
-        wish, (WishStatus.POSTED,), pgettext("step", "approved"), actor=actor, check=may_moderate
+        wish, REVIEW_STATES, pgettext("step", "approved"), actor=actor, check=may_moderate
     ) as w:
         if claim_within is not None and not in_scope(actor, claim_within):
             raise TransitionError(_("Choose a place within your own area."))
         w.status, w.approved_at = WishStatus.APPROVED, timezone.now()
         w.open_since = w.approved_at
         w.party_members_only, w.claim_within = party_members_only, claim_within
+        w.not_fulfilled_count = 0  # back on the wall: the next claimer starts afresh
         w.save(
             update_fields=[
                 "status",
@@ -118,6 +119,7 @@ def approve_wish(*, wish, actor, party_members_only=False, claim_within=None, no
                 "open_since",
                 "party_members_only",
                 "claim_within",
+                "not_fulfilled_count",
             ]
         )
         record(w, WishEventKind.APPROVED, actor=actor, note=note, public=True)
@@ -128,7 +130,7 @@ def reject_wish(*, wish, actor, reason):
     if not reason.strip():
         raise TransitionError(_("Give the resident a reason."))
     with step(
-        wish, (WishStatus.POSTED,), pgettext("step", "rejected"), actor=actor, check=may_moderate
+        wish, REVIEW_STATES, pgettext("step", "rejected"), actor=actor, check=may_moderate
     ) as w:
         w.status = WishStatus.REJECTED
         w.save(update_fields=["status"])
@@ -162,12 +164,26 @@ def _is_claimer(user, wish):
     return user.is_authenticated and wish.claimer_id == user.pk
 
 
-def _release(w, kind, actor=None):
-    w.status, w.claimer, w.claimer_unit, w.show_claimer = (WishStatus.APPROVED, None, None, False)
+def _release(w, kind, actor=None, note=""):
+    """End the claim. Back on the wall, unless the resident already said once that it was
+    not fulfilled: then a second try goes through the community, not the next claimer."""
+    to_community = w.not_fulfilled_count > 0
+    status = WishStatus.RETURNED if to_community else WishStatus.APPROVED
+    w.status, w.claimer, w.claimer_unit, w.show_claimer = (status, None, None, False)
     w.claimed_at = w.claim_due = w.claim_reminded_at = w.stale_flagged_at = None
-    w.open_since = timezone.now()  # back on the wall: the 14 days start again
+    # Back on the wall: the 14 days start again. With the community: off the wall.
+    w.open_since = None if to_community else timezone.now()
     w.save(update_fields=CLAIM_FIELDS)
-    record(w, kind, actor=actor, public=True)
+    record(w, kind, actor=actor, note=note, public=True, note_public=bool(note))
+    if to_community:
+        record(w, WishEventKind.RETURNED, public=True)
+        notify(
+            people.cadres_of(w.community),
+            title=_("Micro-wish %(code)s is back with the community: it was not fulfilled")
+            % {"code": w.tracking_code},
+            body=note[:200],
+            url=manage_url(w),
+        )
 
 
 def withdraw_claim(*, wish, actor):
@@ -189,6 +205,43 @@ def fulfil_wish(*, wish, actor, note, photo=None):
             w.fulfilment_photo = photo
         w.save(update_fields=["status", "fulfilled_at", "fulfilment_note", "fulfilment_photo"])
         record(w, WishEventKind.FULFILLED, actor=actor, note=note, note_public=True)
+    return w
+
+
+def report_not_fulfilled(*, wish, reason):
+    """The resident says on the status page that the wish did not come true. The first time
+    it goes back to its claimer with a new deadline; the second time (or if the claimer then
+    gives up, see `_release`) to the community."""
+    if not reason.strip():
+        raise TransitionError(_("Say what is still missing."))
+    with step(wish, (WishStatus.FULFILLED,), pgettext("step", "reported not fulfilled")) as w:
+        claimer, again = w.claimer, w.not_fulfilled_count > 0
+        w.not_fulfilled_count += 1
+        w.fulfilled_at, w.fulfilment_note, w.fulfilment_photo = None, "", ""
+        w.save(
+            update_fields=[
+                "not_fulfilled_count",
+                "fulfilled_at",
+                "fulfilment_note",
+                "fulfilment_photo",
+            ]
+        )
+        if again:
+            _release(w, WishEventKind.NOT_FULFILLED, note=reason)
+            title = _("Micro-wish %(code)s is with the community now: still not fulfilled")
+        else:
+            now = timezone.now()
+            w.status, w.claim_reminded_at = WishStatus.CLAIMED, None
+            w.claim_due = now + timedelta(days=settings.WISH_CLAIM_DAYS)
+            w.save(update_fields=["status", "claim_due", "claim_reminded_at"])
+            record(w, WishEventKind.NOT_FULFILLED, note=reason, note_public=True)
+            title = _("Micro-wish %(code)s: the resident says it is not fulfilled yet")
+        notify(
+            [claimer],
+            title=title % {"code": w.tracking_code},
+            body=reason[:200],
+            url=reverse("wish-detail", args=[w.pk]),
+        )
     return w
 
 

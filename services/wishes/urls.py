@@ -10,6 +10,7 @@ urlpatterns = [
     path("wishes/track/", wishes.track, name="wish-track"),
     path("wishes/track/<str:code>/", wishes.status, name="wish-status"),
     path("wishes/track/<str:code>/confirm/", wishes.confirm, name="wish-confirm"),
+    path("wishes/track/<str:code>/not-fulfilled/", wishes.not_fulfilled, name="wish-not-fulfilled"),
     path("wishes/mine/", wishes.mine, name="wish-mine"),
     path("wishes/<int:pk>/", wishes.detail, name="wish-detail"),
     path("wishes/<int:pk>/claim/", wishes.claim, name="wish-claim"),

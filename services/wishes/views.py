@@ -29,15 +29,16 @@ from governance.public import (
 from governance.scope import subtree_q
 from governance.step_pages import PublicReasonForm, Step, allowed_steps, run_step
 from governance.workflow import TransitionError
-from services.wishes import figures
+from services.wishes import contacts, figures
 from services.wishes import steps as wishes
 from services.wishes.forms import (
     ApproveWishForm,
     ClaimWishForm,
     FulfilWishForm,
+    NotFulfilledForm,
     WishPostForm,
 )
-from services.wishes.models import LIT_STATUSES, Wish, WishCategory, WishStatus
+from services.wishes.models import LIT_STATUSES, REVIEW_STATES, Wish, WishCategory, WishStatus
 
 # --- Public
 
@@ -151,6 +152,9 @@ def status(request, code):
             "wish": wish,
             "events": wish.events.filter(public=True).order_by("at", "pk"),
             "can_confirm": wish.status == WishStatus.FULFILLED,
+            "not_fulfilled_form": NotFulfilledForm()
+            if wish.status == WishStatus.FULFILLED
+            else None,
         },
     )
 
@@ -168,6 +172,23 @@ def confirm(request, code):
     return redirect("wish-status", code=wish.tracking_code)
 
 
+@require_POST
+def not_fulfilled(request, code):
+    wish = known_or_none(request, Wish.objects.all(), code)
+    if wish is None:
+        raise Http404
+    form = NotFulfilledForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+    else:
+        try:
+            wishes.report_not_fulfilled(wish=wish, **form.cleaned_data)
+            messages.success(request, _("Thank you for telling us: we follow it up."))
+        except TransitionError as error:
+            messages.error(request, error.message)
+    return redirect("wish-status", code=wish.tracking_code)
+
+
 # --- Claimers (logged in)
 
 
@@ -175,7 +196,7 @@ def confirm(request, code):
 def detail(request, pk):
     wish = get_object_or_404(
         Wish.objects.on_wall().select_related(
-            "community", "claimer", "claimer_unit", "claim_within"
+            "community", "building", "claimer", "claimer_unit", "claim_within"
         ),
         pk=pk,
     )
@@ -194,6 +215,7 @@ def detail(request, pk):
             "wish": wish,
             "card": _card(wish),
             "mine": mine,
+            "contacts": contacts.for_claimer(user, wish),
             "claim_form": claim_form,
             "refusal": refusal,
             "fulfil_form": FulfilWishForm() if mine and wish.status == WishStatus.CLAIMED else None,
@@ -284,7 +306,7 @@ STEPS = {
         gettext_lazy("Approve for the wish wall"),
         ApproveWishForm,
         wishes.approve_wish,
-        states=(WishStatus.POSTED,),
+        states=REVIEW_STATES,
         check=wishes.may_moderate,
         subject="wish",
     ),
@@ -292,7 +314,7 @@ STEPS = {
         gettext_lazy("Do not publish"),
         PublicReasonForm,
         wishes.reject_wish,
-        states=(WishStatus.POSTED,),
+        states=REVIEW_STATES,
         check=wishes.may_moderate,
         subject="wish",
     ),

@@ -13,49 +13,13 @@ from governance.models import Notification, PartnerUnit
 from governance.workflow import TransitionError
 from services.wishes import figures as wish_figures
 from services.wishes import steps as wishes
-from services.wishes.models import Wish, WishCategory, WishEventKind, WishFor, WishStatus
-from tests.factories import UserFactory
+from services.wishes.models import Wish, WishEventKind, WishStatus
 from tests.services.images import not_an_image, photo
+from tests.services.wishes.conftest import on_wall, post
 from volunteers.models import EntryKind, LedgerEntry
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-@pytest.fixture
-def volunteer(world):
-    return UserFactory(
-        username="vol",
-        full_name="陈海燕",
-        role="volunteer",
-        node=world.tree.community_a,
-        is_party_member=True,
-    )
-
-
-@pytest.fixture
-def neighbour(world):
-    return UserFactory(
-        username="nb", full_name="周卫国", role="volunteer", node=world.tree.community_b
-    )
-
-
-def post(world, **overrides):
-    data = {
-        "wish_for": WishFor.CHILD,
-        "category": WishCategory.STUDY,
-        "text": "孩子想要一个新书包。",
-        "community": world.tree.community_a,
-        "building": world.tree.buildings_a[0],
-        "poster_name": "张秀英",
-        "poster_mobile": "13700001234",
-    }
-    data.update(overrides)
-    return wishes.post_wish(**data)
-
-
-def on_wall(world, **overrides):
-    return wishes.approve_wish(wish=post(world, **overrides), actor=world.cadre_a)
 
 
 def form_data(world, **overrides):
