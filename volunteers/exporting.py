@@ -15,6 +15,8 @@ from openpyxl import Workbook
 from governance import workbooks
 from governance.masking import mask_mobile
 from governance.params import parse_period
+from governance.scope import scope_root
+from governance.workbooks import COUNT, HOURS, MONTH, Column
 from volunteers.models import (
     Activity,
     HoursKind,
@@ -148,36 +150,51 @@ def month_rows(user, period):
 
 
 def write_hours_workbook(*, user, period, stream):
+    root = scope_root(user)
+    title = workbooks.heading(root.place if root else _("All streets"), period.start, period.end)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("By team"))
-    workbooks.append(
-        sheet, [_("Team"), _("Organisation"), _("Volunteers"), _("Activities"), _("Approved hours")]
-    )
-    for row in team_rows(user, period):
-        workbooks.append(
-            sheet,
-            [row["team"], row["organisation"], row["volunteers"], row["activities"], row["hours"]],
-        )
-
-    sheet = workbook.create_sheet(_("By volunteer"))
-    workbooks.append(
-        sheet,
-        [
-            _("Full name"),
-            _("Mobile"),
-            _("Community"),
-            _("Teams"),
-            _("Approved hours"),
-            _("Credit hours"),
-            _("Honour hours"),
-            _("No-shows"),
+    workbooks.write_table(
+        workbook,
+        sheet_title=_("By team"),
+        title=title,
+        columns=[
+            Column(_("Team")),
+            Column(_("Organisation")),
+            Column(_("Volunteers"), COUNT),
+            Column(_("Activities"), COUNT),
+            Column(_("Approved hours"), HOURS),
         ],
+        rows=(
+            (row["team"], row["organisation"], row["volunteers"], row["activities"], row["hours"])
+            for row in team_rows(user, period)
+        ),
     )
-    for row in volunteer_rows(user, period):
-        workbooks.append(sheet, list(row.values()))  # in the header's order
-
-    sheet = workbook.create_sheet(_("By month"))
-    workbooks.append(sheet, [_("Month"), _("Approved hours"), _("Active volunteers")])
-    for row in month_rows(user, period):
-        workbooks.append(sheet, [f"{row['month']:%Y-%m}", row["hours"], row["volunteers"]])
+    workbooks.write_table(
+        workbook,
+        sheet_title=_("By volunteer"),
+        title=title,
+        columns=[
+            Column(_("Full name")),
+            Column(_("Mobile")),
+            Column(_("Community")),
+            Column(_("Teams")),
+            Column(_("Approved hours"), HOURS),
+            Column(_("Credit hours"), HOURS),
+            Column(_("Honour hours"), HOURS),
+            Column(_("No-shows"), COUNT),
+        ],
+        rows=(list(row.values()) for row in volunteer_rows(user, period)),  # the header's order
+        freeze_columns=1,
+    )
+    workbooks.write_table(
+        workbook,
+        sheet_title=_("By month"),
+        title=title,
+        columns=[
+            Column(_("Month"), MONTH),
+            Column(_("Approved hours"), HOURS),
+            Column(_("Active volunteers"), COUNT),
+        ],
+        rows=((row["month"], row["hours"], row["volunteers"]) for row in month_rows(user, period)),
+    )
     workbook.save(stream)

@@ -2,7 +2,7 @@
 time, masking, scope and query counts."""
 
 import io
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from governance import workbooks
 from governance.masking import mask_mobile
 from governance.models import User
 from tests.volunteers.conftest import SHANGHAI, make_activity, volunteer
@@ -65,10 +66,11 @@ def march(service, small_tree):
 
 
 def workbook(client, params=MARCH):
+    """The response and each sheet's rows from its header on (row 1 is the title)."""
     response = client.get(reverse("volunteer-hours-export"), params)
     assert response.status_code == 200, response.content
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    return response, [list(sheet.values) for sheet in book.worksheets]
+    return response, [list(sheet.values)[1:] for sheet in book.worksheets]
 
 
 def by_first_column(rows):
@@ -102,14 +104,18 @@ def test_the_numbers_match_the_approved_hours_of_the_period(client_for, cadre_a,
             1,
         ),
     }
-    assert by_first_column(months) == {"2026-03": (6.5, 2)}
+    assert by_first_column(months) == {datetime(2026, 3, 1): (6.5, 2)}
 
 
 def test_months_follow_shanghai_dates(client_for, cadre_a, march):
     _response, (_teams, _people, months) = workbook(
         client_for(cadre_a), {"from": "2026-02-01", "to": "2026-04-30"}
     )
-    assert by_first_column(months) == {"2026-02": (2, 1), "2026-03": (6.5, 2), "2026-04": (4, 1)}
+    assert by_first_column(months) == {
+        datetime(2026, 2, 1): (2, 1),
+        datetime(2026, 3, 1): (6.5, 2),
+        datetime(2026, 4, 1): (4, 1),
+    }
 
 
 def test_the_street_sees_every_community_with_names_masked(client_for, street_cadre, march):
@@ -126,7 +132,7 @@ def test_another_community_sees_none_of_community_a(client_for, cadre_b, march):
     assert by_first_column(people) == {
         "孙卡罗": (mask_mobile(carol.mobile), "幸福社区党委", "幸福服务队", 7, 7, 0, 0)
     }
-    assert by_first_column(months) == {"2026-03": (7, 1)}
+    assert by_first_column(months) == {datetime(2026, 3, 1): (7, 1)}
 
 
 def test_a_volunteer_may_not_export(client_for, march):
@@ -189,3 +195,42 @@ def test_names_like_formulas_are_exported_as_text(client_for, cadre_a, march):
     team = {c.value: c for c in teams["A"]}["=1+1·助老服务队"]
     name = {c.value: c for c in people["A"]}["@SUM(A1)"]
     assert [(c.data_type, c.quotePrefix) for c in (team, name)] == [("s", True), ("s", True)]
+
+
+def test_each_sheet_has_a_title_a_frozen_header_widths_and_typed_rounded_cells(
+    client_for, cadre_a, march
+):
+    # Hours are number cells with 2 decimals (the rounding: tests/governance/test_workbooks.py).
+    ServiceHours.objects.filter(volunteer=march.alice.volunteer, hours=Decimal("3")).update(
+        hours=Decimal("956.32")
+    )
+    response = client_for(cadre_a).get(reverse("volunteer-hours-export"), MARCH)
+    teams, people, months = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets
+    title = workbooks.heading("红旗社区党委", date(2026, 3, 1), date(2026, 3, 31))
+    assert title.startswith("红旗社区党委 · 2026-03-01") and title.endswith("2026-03-31")
+    for sheet in (teams, people, months):
+        assert sheet["A1"].value == title
+        assert sheet["A1"].font.b and all(c.font.b for c in sheet[2])
+        assert sheet.freeze_panes == ("B3" if sheet is people else "A3")
+    assert [(c.value, c.data_type, c.number_format) for c in teams[3]] == [
+        ("守望彩虹·助老服务队", "s", "General"),
+        ("红旗社区党委", "s", "General"),
+        (2, "n", "General"),
+        (2, "n", "General"),
+        (959.82, "n", "0.00"),
+    ]
+    alice = next(row for row in people.iter_rows(min_row=3) if row[0].value == "王爱丽")
+    assert [(c.value, c.number_format) for c in alice[4:]] == [
+        (957.82, "0.00"),
+        (956.32, "0.00"),
+        (1.5, "0.00"),
+        (0, "General"),
+    ]
+    month = months["A3"]
+    assert (month.value, month.is_date, month.number_format) == (
+        datetime(2026, 3, 1),
+        True,
+        "yyyy-mm",
+    )
+    # Team names (10 characters, CJK counting double) set the first column's width.
+    assert teams.column_dimensions["A"].width == 2 * 10 - 1 + 2
