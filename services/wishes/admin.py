@@ -18,4 +18,5 @@ class WishAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["tracking_code", "text"]
     date_hierarchy = "created_at"
     inlines = [WishEventInline]
-    exclude = ["poster_name", "poster_mobile", "photo", "fulfilment_photo"]
+    # Personal data stays on the moderation page (the resident's own words may name people).
+    exclude = ["poster_name", "poster_mobile", "photo", "fulfilment_photo", "original_text"]

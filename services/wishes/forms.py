@@ -9,6 +9,7 @@ from governance.public import PlaceChoiceField, ResidentPlaceForm, mobile_number
 from governance.step_pages import StepForm
 from governance.uploads import ImagesField
 from services.wishes.models import WishCategory, WishFor
+from services.wishes.steps import claim_places
 
 
 class WishPostForm(ResidentPlaceForm):
@@ -63,11 +64,33 @@ class ApproveWishForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         wish = self.subject
-        if wish is not None:  # its community, or the whole street, as far as the user sees
-            places = OrgNode.objects.filter(pk__in=[wish.community_id, wish.community.parent_id])
-            if self.user is not None:
-                places = places & OrgNode.objects.visible_to(self.user)
+        if wish is not None:  # its community, or the whole street
+            places = OrgNode.objects.filter(pk__in=claim_places(wish)).order_by("kind")
             self.fields["claim_within"].queryset = places
+
+
+class EditWishTextForm(StepForm):
+    text = forms.CharField(
+        label=_("The wish as the wall shows it"),
+        min_length=4,
+        max_length=500,
+        help_text=_(
+            "Take out names, addresses or anything else that would identify the resident. "
+            "What they wrote is kept for staff."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        help_text=_("For staff only."),
+        required=False,
+        max_length=500,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.subject is not None:
+            self.fields["text"].initial = self.subject.text
 
 
 class ClaimWishForm(PortalForm):

@@ -78,6 +78,8 @@ class Wish(ResidentSubmission):
     text = models.TextField(
         _("the wish"), validators=[MinLengthValidator(4), MaxLengthValidator(500)]
     )
+    # What the resident wrote, kept for staff when a moderator edits the text for the wall.
+    original_text = models.TextField(_("the wish as the resident wrote it"), blank=True)
     node = models.ForeignKey(
         OrgNode, verbose_name=_("place"), on_delete=models.PROTECT, related_name="wishes"
     )
@@ -195,6 +197,7 @@ class WishEventKind(models.TextChoices):
     NOT_FULFILLED = "not_fulfilled", _("Not fulfilled, says the resident")
     RETURNED = "returned", _("Back with the community")
     REMINDED = "reminded", _("Reminder sent")
+    EDITED = "edited", _("Text edited by the community")
 
 
 class WishEvent(TimelineEvent):

@@ -106,8 +106,8 @@ def approve_wish(*, wish, actor, party_members_only=False, claim_within=None, no
     with step(
         wish, REVIEW_STATES, pgettext("step", "approved"), actor=actor, check=may_moderate
     ) as w:
-        if claim_within is not None and not in_scope(actor, claim_within):
-            raise TransitionError(_("Choose a place within your own area."))
+        if claim_within is not None and claim_within.pk not in claim_places(w):
+            raise TransitionError(_("Choose the wish's community or its street."))
         w.status, w.approved_at = WishStatus.APPROVED, timezone.now()
         w.open_since = w.approved_at
         w.party_members_only, w.claim_within = party_members_only, claim_within
@@ -123,6 +123,32 @@ def approve_wish(*, wish, actor, party_members_only=False, claim_within=None, no
             ]
         )
         record(w, WishEventKind.APPROVED, actor=actor, note=note, public=True)
+    return w
+
+
+def claim_places(wish):
+    """Where a claim may be kept to: the wish's community or its whole street. A community
+    cadre offers the street too: it names who may claim, it shows them nothing of it."""
+    return (wish.community_id, wish.community.parent_id)
+
+
+def edit_wish_text(*, wish, actor, text, note=""):
+    """Before the wish goes on the wall a moderator may edit what the wall shows (a name, an
+    address taken out). The resident's own words are kept, for staff only."""
+    text = text.strip()
+    if not 4 <= len(text) <= 500:  # what the resident's form allows
+        raise TransitionError(_("Keep the wish between 4 and 500 characters."))
+    with step(
+        wish, REVIEW_STATES, pgettext("step", "edited"), actor=actor, check=may_moderate
+    ) as w:
+        if text == w.text:
+            raise TransitionError(_("The text is unchanged."))
+        if not w.original_text:  # the first edit keeps what the resident wrote
+            w.original_text = w.text
+        w.text = text
+        w.save(update_fields=["text", "original_text"])
+        # The resident sees that it was edited; the note is for staff.
+        record(w, WishEventKind.EDITED, actor=actor, note=note, public=True)
     return w
 
 

@@ -34,6 +34,7 @@ from services.wishes import steps as wishes
 from services.wishes.forms import (
     ApproveWishForm,
     ClaimWishForm,
+    EditWishTextForm,
     FulfilWishForm,
     NotFulfilledForm,
     WishPostForm,
@@ -310,6 +311,14 @@ STEPS = {
         check=wishes.may_moderate,
         subject="wish",
     ),
+    "edit": Step(
+        gettext_lazy("Edit the text for the wall"),
+        EditWishTextForm,
+        wishes.edit_wish_text,
+        states=REVIEW_STATES,
+        check=wishes.may_moderate,
+        subject="wish",
+    ),
     "reject": Step(
         gettext_lazy("Do not publish"),
         PublicReasonForm,
@@ -365,6 +374,8 @@ def manage_detail(request, pk):
             "wish": wish,
             "poster_name": wish.poster_name if moderator else mask_name(wish.poster_name),
             "poster_mobile": wish.poster_mobile if moderator else mask_mobile(wish.poster_mobile),
+            # What the resident wrote before an edit: for whoever reads their name unmasked.
+            "original_text": wish.original_text if moderator else "",
             "events": wish.events.select_related("actor"),
             "steps": allowed_steps(STEPS, request.user, wish),
         },

@@ -95,7 +95,11 @@ def test_a_claimer_who_gives_up_after_a_not_fulfilled_hands_it_to_the_community(
     queue = Client()
     queue.force_login(world.cadre_a)
     page = queue.get(reverse("wish-manage-detail", args=[wish.pk]))
-    assert {name for name, _label, _form in page.context["steps"]} == {"approve", "reject"}
+    assert {name for name, _label, _form in page.context["steps"]} == {
+        "approve",
+        "edit",
+        "reject",
+    }
     assert waiting_for_review(world.cadre_a, None) == {"waiting": 1}  # on their work page
 
 

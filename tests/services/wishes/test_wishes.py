@@ -370,13 +370,6 @@ def test_a_partner_unit_contact_may_claim_a_wish_kept_for_party_members(
     assert wish.claimer == neighbour and wish.claimer_unit == unit
 
 
-def test_the_approve_form_offers_only_places_the_cadre_holds(client_for, world):
-    wish = post(world)
-    page = client_for(world.cadre_a).get(reverse("wish-manage-detail", args=[wish.pk]))
-    approve = {name: form for name, _label, form in page.context["steps"]}["approve"]
-    assert list(approve.fields["claim_within"].queryset) == [world.tree.community_a]
-
-
 def test_a_unit_ranks_once_and_names_need_consent_every_time(world, volunteer, neighbour):
     unit = PartnerUnit.objects.create(name="区税务局第一党支部", node=world.tree.community_a)
     unit.contacts.add(volunteer, neighbour)
