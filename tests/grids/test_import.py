@@ -203,8 +203,9 @@ def export_rows(client):
     assert "registers-" in response["Content-Disposition"]
     workbook = load_workbook(BytesIO(response.content))
     residents, households = workbook.worksheets
+    # Residents import again: their header is row 1; households have a title row above it.
     return list(residents.iter_rows(min_row=2, values_only=True)), list(
-        households.iter_rows(min_row=2, values_only=True)
+        households.iter_rows(min_row=3, values_only=True)
     )
 
 
