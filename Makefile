@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install translations messages run test lint check-deploy
+.PHONY: install translations messages run dev test lint check-deploy
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed: make PYTHON=/path/to/python3.11")'
@@ -24,10 +24,46 @@ translations: install
 messages: install
 	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*'
 
+# `make run` is what a street office runs: DEBUG off (the portal's own error pages, hashed
+# static files cached for a year), gunicorn on HOST, SQLite and the file broker in var/, a
+# secret generated once into var/secret_key, plain HTTP (no HTTPS redirect), and two-step
+# login off so the demo logins work (TWO_FACTOR_REQUIRED=1 turns it on). `make dev`: DEBUG on.
+comma := ,
+RUN_ADDRESS = $(firstword $(subst :, ,$(HOST)))
+RUN_PORT = $(lastword $(subst :, ,$(HOST)))
+# 0.0.0.0 answers the office's network under whatever name or address it is reached by.
+RUN_ALLOWED_HOSTS = $(if $(filter 0.0.0.0,$(RUN_ADDRESS)),*,$(RUN_ADDRESS)$(comma)127.0.0.1$(comma)localhost)
+RUN_PROBE = $(if $(filter 0.0.0.0,$(RUN_ADDRESS)),127.0.0.1,$(RUN_ADDRESS)):$(RUN_PORT)
+# Exits 0 once something accepts connections on the address given.
+PORT_ANSWERS = import socket, sys; host, port = sys.argv[1].rsplit(":", 1); \
+	socket.create_connection((host, int(port)), timeout=1).close()
+
+run: export DEBUG = 0
+run: export EMBEDDED = 1
+run: export TWO_FACTOR_REQUIRED ?= 0
+run: export ALLOWED_HOSTS ?= $(RUN_ALLOWED_HOSTS)
 run: translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
-	@echo "Serving http://$(HOST)/ with a Celery worker and beat. Ctrl-C stops all three."
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@trap 'trap - INT TERM; kill -TERM 0' INT TERM; \
+	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & \
+	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST) --workers 2 --threads 4 --timeout 120 --no-control-socket \
+		--access-logfile - & \
+	web=$$!; \
+	until $(PY) -c '$(PORT_ANSWERS)' $(RUN_PROBE) 2>/dev/null; do \
+		kill -0 $$web 2>/dev/null || { echo "The web server did not start on $(HOST)." >&2; kill -TERM 0; }; \
+		sleep 0.5; \
+	done; \
+	echo "Serving http://$(HOST)/ with a Celery worker and beat. Ctrl-C stops all three."; \
+	wait $$web; kill -TERM 0
+
+# The same with DEBUG on: Django's technical error pages, code reloaded on every change.
+dev: translations
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@echo "Serving http://$(HOST)/ (DEBUG on) with a Celery worker and beat. Ctrl-C stops all three."
 	@trap 'trap - INT TERM; kill -TERM 0' INT TERM; \
 	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & \
 	$(VENV)/bin/celery -A config beat --loglevel=INFO & \

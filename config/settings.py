@@ -6,11 +6,13 @@ Production is ``DEBUG=0`` plus ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL
 ``REDIS_URL``; it then passes ``manage.py check --deploy``.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env, env_bool, env_int, env_list
@@ -22,14 +24,36 @@ VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", True)
+# One machine serving a street office (`make run`): DEBUG off, yet the embedded set-up
+# (SQLite, the file broker and cache), a secret generated once into var/, plain HTTP.
+EMBEDDED = env_bool("EMBEDDED", False)
+
+
+def _kept_secret(path):
+    """The secret in `path`, written there on first use. Web, worker and beat start together:
+    the first to link its file wins, the others read that one."""
+    if not path.exists():
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        draft.write_text(get_random_secret_key())
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)  # atomic, and fails if another process was first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
 
 SECRET_KEY = env("SECRET_KEY", "")
-if not DEBUG:
+if not DEBUG and not EMBEDDED:
     # Production runs on real servers: several web and worker processes must share one
     # database, one cache (rate limits) and one queue.
     missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not env(name, "")]
     if missing:
         raise ImproperlyConfigured(f"Set {', '.join(missing)} when DEBUG is off.")
+if not SECRET_KEY and EMBEDDED:
+    SECRET_KEY = _kept_secret(VAR_DIR / "secret_key")
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -181,7 +205,7 @@ USE_TZ = True
 
 # --- Static and uploaded files
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))  # where collectstatic writes
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -232,6 +256,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "prune-audit-trail": {"task": "governance.tasks.prune_audit_trail", "schedule": 24 * 60 * 60},
     "scan-wishes": {"task": "services.tasks.scan_wishes", "schedule": 10 * 60},
+    "send-pending-sms": {"task": "governance.sms.send_pending_sms", "schedule": 60},
     "scan-care-ledger": {"task": "grids.tasks.scan_care_ledger", "schedule": 30 * 60},
     # Reminders, closing finished activities, star rating rounds on their dates.
     "scan-volunteers": {"task": "volunteers.tasks.scan_volunteers", "schedule": 10 * 60},
@@ -244,6 +269,14 @@ CELERY_BEAT_SCHEDULE = {
 
 # Outbound notification channels (dotted paths to governance.notifications.Channel classes).
 NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", ["governance.notifications.LogChannel"])
+
+# --- Text messages (governance/sms.py) through a generic HTTP gateway; off without a URL.
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)  # seconds
+SMS_TEMPLATE = env("SMS_TEMPLATE", "【红格】{text}")  # the gateway's signature around {text}
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 8)  # then the row is given up
+SMS_CLAIM_SECONDS = env_int("SMS_CLAIM_SECONDS", 300)  # a send claimed longer is retried
 
 # --- Micro-wishes: days a claim may run, reminders and points.
 WISH_CLAIM_DAYS = env_int("WISH_CLAIM_DAYS", 14)
@@ -285,16 +318,17 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "").rstrip("/")
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 RATELIMIT_IP_META_KEY = "governance.public.client_ip"
 
-# --- Production hardening: on whenever DEBUG is off.
+# --- Production hardening: on whenever DEBUG is off. The embedded set-up answers plain HTTP
+# on the loopback or the office's network, so it neither redirects nor pins HTTPS there.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not EMBEDDED)
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # load balancer probes speak plain HTTP
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if EMBEDDED else 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not EMBEDDED)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # --- Audit trail (django-auditlog, registered in governance/audit.py): every create, change
 # and delete of the portal's records with who, when and from where; logins, failed logins and

@@ -76,7 +76,7 @@ def test_the_excel_export_holds_exactly_the_subtree(client_for, cadre_a, small_t
     assert response.status_code == 200
     assert "org-HX-01-" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
-    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    codes = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]  # below the title
     assert codes == ["HX-01", "HX-01-01", "HX-01-01-01", "HX-01-01-02"]
 
 
@@ -137,3 +137,56 @@ def test_a_node_named_like_a_formula_is_exported_as_text(client_for, cadre_a, sm
     sheet = load_workbook(io.BytesIO(response.content)).active
     (cell,) = (name for code, name, *_ in sheet.iter_rows() if code.value == "HX-01-01-03")
     assert (cell.data_type, cell.value, cell.quotePrefix) == ("s", "=1+1", True)
+
+
+# --- The portal's own error pages, as `make run` (DEBUG off) serves them
+
+
+def _has_a_way_back(body):
+    return 'href="/"' in body
+
+
+def test_the_404_page_is_the_portals_own_in_chinese_and_english(client, settings, small_tree):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in body and "返回首页" in body and _has_a_way_back(body)
+    assert "Page not found" not in body and "URLconf" not in body  # not Django's page
+    english = client.get("/no-such-page/", headers={"accept-language": "en"}).content.decode()
+    assert "Not found" in english and "Back to the home page" in english
+
+
+def test_the_403_page_is_the_portals_own(client_for, settings, small_tree):
+    settings.DEBUG = False
+    volunteer = UserFactory(username="v403", role="volunteer", node=small_tree.community_a)
+    response = client_for(volunteer).get(reverse("command-center"))
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "无权" in body and _has_a_way_back(body)
+
+
+def test_a_refused_form_token_says_so_in_chinese_with_a_way_back(settings, small_tree):
+    from django.test import Client
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    settings.DEBUG = False
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x"})
+    body = response.content.decode()
+    assert response.status_code == 403
+    with translation.override("zh-hans"):
+        assert gettext("This page has expired") in body and _has_a_way_back(body)
+    assert "CSRF verification failed" not in body
+
+
+def test_the_500_page_is_the_portals_own_and_needs_nothing_but_the_template(rf, settings):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    settings.DEBUG = False
+    with translation.override("zh-hans"):
+        body = server_error(rf.get("/")).content.decode()
+    assert "出错了" in body and _has_a_way_back(body)
+    with translation.override("en"):
+        assert "Something went wrong" in server_error(rf.get("/")).content.decode()
