@@ -20,6 +20,7 @@ from grids.models import (
     WorkerAssignment,
 )
 from grids.privacy import NEEDS_CONTACT, sees_resident_contact, shown_mobile, shown_name
+from grids.sizes import size_differs_q, with_residents_on_record
 
 
 @admin.register(GridProfile)
@@ -79,13 +80,32 @@ class ResidentInline(admin.TabularInline):
     extra = 0
 
 
+class SizeDiffersFilter(admin.SimpleListFilter):
+    title = _("declared size")
+    parameter_name = "size"
+
+    def lookups(self, request, model_admin):
+        return [("differs", _("differs from the residents on record"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(size_differs_q()) if self.value() == "differs" else queryset
+
+
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
     node_path = "building"
-    list_display = ["building", "unit", "room", "size"]
+    list_display = ["building", "unit", "room", "residents_on_record", "size"]
     list_select_related = ["building"]
+    list_filter = [SizeDiffersFilter]
     search_fields = ["room", "building__name", "building__place_name"]
     inlines = [ResidentInline]
+
+    def get_queryset(self, request):
+        return with_residents_on_record(super().get_queryset(request))
+
+    @admin.display(description=_("residents on record"), ordering="on_record")
+    def residents_on_record(self, household):
+        return household.on_record
 
     def get_inlines(self, request, obj):
         # Full names and numbers only for those who need them (the grid and community).

@@ -37,13 +37,23 @@ def household_search(user, now):
 
 
 def care_visits_due(user, now):
-    records = list(
+    """Visits due by tomorrow, the overdue ones first and flagged, named by the one rule."""
+    records = (
         CareRecord.objects.visible_to(user)
         .filter(active=True, next_visit_due__lte=now + timedelta(days=1))
         .select_related("resident__household__building")
         .order_by("next_visit_due")[:30]
     )
-    return {"records": records} if records else None
+    rows = [
+        {
+            "record": record,
+            "name": shown_name(user, record.resident, record.resident.household.building),
+            "overdue": record.next_visit_due < now,
+            "days_late": max((now - record.next_visit_due).days, 0),
+        }
+        for record in records
+    ]
+    return {"rows": rows, "overdue": sum(row["overdue"] for row in rows)} if rows else None
 
 
 work_sections.register(WorkSection("grids/_work_household_search.html", household_search, order=20))

@@ -16,6 +16,7 @@ from grids.forms import HouseholdSearchForm, VisitForm
 from grids.models import CareRecord, Household, Resident
 from grids.privacy import sees_resident_contact, shown_mobile, shown_name
 from grids.search import find_households
+from grids.sizes import difference_note, size_check
 
 
 def _residents_shown(user, household):
@@ -37,7 +38,11 @@ def household_search(request):
     form = HouseholdSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     results = [
-        {"household": h, "residents": _residents_shown(request.user, h)}
+        {
+            "household": h,
+            "residents": (shown := _residents_shown(request.user, h)),
+            "size": size_check(h, len(shown)),
+        }
         for h in find_households(request.user, query)
     ]
     return render(
@@ -58,12 +63,16 @@ def household(request, pk):
         ),
         pk=pk,
     )
+    residents = _residents_shown(request.user, home)
+    size = size_check(home, len(residents))
     return render(
         request,
         "grids/household.html",
         {
             "household": home,
-            "residents": _residents_shown(request.user, home),
+            "residents": residents,
+            "size": size,
+            "size_note": difference_note(size),
             "care_records": [
                 {"record": record, "name": shown_name(request.user, record.resident, home.building)}
                 for record in CareRecord.objects.filter(
