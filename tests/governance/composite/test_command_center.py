@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from governance import workbooks
 from governance.composite import command_center
 from governance.models import OrgNode
 from grids.models import CareRecord, Household, Resident
@@ -235,11 +236,11 @@ def test_drill_down_and_the_export_match_the_page(client_for, figures_world):
         by_hours = client.get(reverse("command-center"), {"sort": "-volunteer_hours"})
     assert "command-center-HX-20260531-20260630.xlsx" in export["Content-Disposition"]
     book = load_workbook(io.BytesIO(export.content))
-    figures = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
+    figures = {row[0]: row[1] for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)}
     data = page.context["data"]
     page_figures = data["whistles"]
     assert figures["接诉量"] == page_figures.received == 4
-    assert figures["满意率（%）"] == round(page_figures.satisfaction_rate * 100, 1)
+    assert figures["满意率（%）"] == round(page_figures.satisfaction_rate, 3)  # a per-cent cell
     head = data["headcounts"]
     assert figures[_("Volunteers")] == head["volunteers"] == 4
     assert figures[_("Volunteer teams")] == head["teams"] == 3
@@ -247,7 +248,7 @@ def test_drill_down_and_the_export_match_the_page(client_for, figures_world):
     assert figures[_("Volunteer hours approved")] == data["volunteer_hours"] == Decimal("11.5")
     assert figures[_("Active volunteers")] == data["active_volunteers"] == 3
     assert b"11.50" in page.content
-    header, *children = book.worksheets[1].iter_rows(values_only=True)
+    _title, header, *children = book.worksheets[1].iter_rows(values_only=True)
     assert header[-2:] == (_("Volunteer hours approved"), _("Active volunteers"))
     assert (
         [(r[1], r[2], r[6], r[10], r[11]) for r in children]
@@ -333,7 +334,29 @@ def test_place_names_like_formulas_are_exported_as_text(client_for, cadre_a, sma
         reverse("command-center-export", args=[small_tree.community_a.pk])
     )
     figures, children = load_workbook(io.BytesIO(export.content)).worksheets
-    assert [(c.data_type, c.value, c.quotePrefix) for c in (figures["B1"], children["A2"])] == [
-        ("s", link, True),
-        ("s", "+1+1", True),
-    ]
+    title, child = figures["A1"], children["A3"]  # the title starts with the node's place
+    assert (title.data_type, title.value.startswith(link), title.quotePrefix) == ("s", True, True)
+    assert (child.data_type, child.value, child.quotePrefix) == ("s", "+1+1", True)
+
+
+def test_the_export_has_titles_frozen_headers_and_typed_cells(client_for, figures_world):
+    tree = figures_world.tree
+    with time_machine.travel(NOW, tick=False):
+        export = client_for(figures_world.street_cadre).get(
+            reverse("command-center-export", args=[tree.street.pk])
+        )
+    figures, children = load_workbook(io.BytesIO(export.content)).worksheets
+    title = workbooks.heading(tree.street.place, datetime(2026, 5, 31), datetime(2026, 6, 30))
+    assert figures["A1"].value == children["A1"].value == title
+    assert (figures.freeze_panes, children.freeze_panes) == ("A3", "B3")
+    cells = {row[0].value: row[1] for row in figures.iter_rows(min_row=3)}
+    rate, median = cells["满意率（%）"], cells[_("Median time to resolve")]
+    assert (rate.data_type, rate.value, rate.number_format) == ("n", 0.5, "0.0%")
+    # A duration is an Excel time cell, not text: 20 hours reads 20:00.
+    assert (median.value, median.number_format) == (timedelta(hours=20), "[h]:mm")
+    hours = cells[_("Volunteer hours approved")]
+    assert (hours.value, hours.number_format) == (11.5, "0.00")
+    header = [c.value for c in children[2]]
+    rates = children.cell(3, header.index("满意率（%）") + 1)
+    assert (rates.data_type, rates.number_format) == ("n", "0.0%")
+    assert children.column_dimensions["A"].width >= workbooks.display_width("红旗社区党委") + 2
