@@ -6,13 +6,64 @@ so a district of ten streets takes seconds, not the hours of node-by-node mptt i
 """
 
 import random
+import re
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from unittest import mock
+
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from governance.models import NodeKind, OrgNode, Role, User
 from governance.tree import NEW_TREE, write_lock
 
 DEMO_PASSWORD = "hongge-demo-2026"
+
+_REAL_NOW = timezone.now
+
+
+class DemoClock:
+    """The time the workflow steps read while the demo replays its history."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def __call__(self):
+        return self.at
+
+    def move(self, at):
+        if at < self.at:
+            raise ValueError("the demo clock only moves forward")
+        self.at = at
+        return at
+
+
+@contextmanager
+def clock(at):
+    """Run the real workflow steps as if at `at` (then wherever `move` takes it), so each
+    timeline event, deadline, reminder and notification carries the time it would have had.
+
+    Steps read `timezone.now()`; model defaults hold the function itself (`default=
+    timezone.now`), so their fields get the clock too while it runs."""
+    fake = DemoClock(at)
+    fields = [
+        f
+        for model in apps.get_models()
+        for f in model._meta.concrete_fields
+        if f.default is _REAL_NOW
+    ]
+    with mock.patch.object(timezone, "now", fake):
+        # Field._get_default is a cached_property: an instance attribute overrides it.
+        for f in fields:
+            f.__dict__["_get_default"] = fake
+        try:
+            yield fake
+        finally:
+            for f in fields:
+                f.__dict__.pop("_get_default", None)
+
 
 STREETS = [
     ("HX", "红星街道"),
@@ -78,6 +129,36 @@ DEMO_STREET = StreetSize(8, (8, 7), 10, 0.4)  # 60 grids, 600 buildings
 DISTRICT_STREET = StreetSize(10, (8,), 20, 0.4)  # 80 grids, 1,600 buildings
 
 
+ROOMS_PER_FLOOR = 2  # 一梯两户: two flats per floor of each unit
+
+
+def building_plan(code):
+    """Units and floors of a demo building, from its code (so the tree and the registers
+    agree without sharing a random sequence): walk-ups of 1-2 units and 3-6 floors."""
+    h = zlib.crc32(code.encode())
+    return 1 + h % 2, 3 + (h // 2) % 4
+
+
+def building_rooms(code):
+    """Every flat of a demo building as (unit, room): unit "1", room "101" and so on."""
+    units, floors = building_plan(code)
+    return [
+        (str(unit), f"{floor}{r:02d}")
+        for unit in range(1, units + 1)
+        for floor in range(1, floors + 1)
+        for r in range(1, ROOMS_PER_FLOOR + 1)
+    ]
+
+
+def party_household_name(person, unit, room):
+    """A party-member household's node name, e.g. 王建国家（1单元302）; the registers read
+    the head's name and the flat back with PARTY_HOUSEHOLD_NAME."""
+    return f"{person}家（{unit}单元{room}）"
+
+
+PARTY_HOUSEHOLD_NAME = re.compile(r"^(?P<person>.+)家（(?P<unit>\d+)单元(?P<room>\d+)）$")
+
+
 @dataclass
 class _Node:
     kind: int
@@ -138,12 +219,12 @@ def _layout(code, name, size, rng, index=0):
                 )
                 grid.children.append(building)
                 households = int(size.party_household_share * 2 * rng.random() + 0.5)
-                for h in range(households):
-                    room = f"{rng.randint(1, 4)}单元{rng.randint(1, 6)}0{rng.randint(1, 4)}"
+                flats = rng.sample(building_rooms(building.code), households)
+                for h, (unit, room) in enumerate(flats):
                     building.children.append(
                         _Node(
                             NodeKind.HOUSEHOLD,
-                            f"{_person(rng)}家（{room}）",
+                            party_household_name(_person(rng), unit, room),
                             f"{building.code}-{h + 1}",
                         )
                     )
@@ -225,7 +306,36 @@ DEMO_USERS = [
 
 
 def seed(*, scale=False):
-    return {"streets": build_streets(scale=scale), "users": len(create_demo_users())}
+    streets = build_streets(scale=scale)
+    users = create_demo_users()
+    return {"streets": streets, "users": len(users), "community cadres": community_cadres()}
+
+
+def community_cadres():
+    """A cadre for each community of 红星街道 without one, so every community's steps have
+    someone who took them (no login: the demo logs in as `community_cadre`)."""
+    rng = random.Random("cadres")
+    communities = OrgNode.objects.filter(parent__code="HX", kind=NodeKind.COMMUNITY)
+    staffed = set(
+        User.objects.filter(role=Role.COMMUNITY_CADRE, node__in=communities).values_list(
+            "node_id", flat=True
+        )
+    )
+    made = [
+        User(
+            username=f"cadre_{community.code}",
+            full_name=_person(rng),
+            role=Role.COMMUNITY_CADRE,
+            node=community,
+            is_staff=True,
+            is_party_member=True,
+            password="!",
+        )
+        for community in communities.order_by("lft")
+        if community.pk not in staffed
+    ]
+    User.objects.bulk_create(made)
+    return len(made)
 
 
 PARTY_MEMBERS = {"street_cadre", "community_cadre", "volunteer"}
@@ -234,6 +344,8 @@ PARTY_MEMBERS = {"street_cadre", "community_cadre", "volunteer"}
 def create_demo_users():
     """The demo logins, one per role; existing accounts are left exactly as they are."""
     nodes = {n.code: n for n in OrgNode.objects.filter(code__in={u[3] for u in DEMO_USERS})}
+    # One hash for the shared password: hashing is slow on purpose, seven times is seconds.
+    password = make_password(DEMO_PASSWORD)
     created = []
     for username, full_name, role, code, staff in DEMO_USERS:
         if User.objects.filter(username=username).exists():
@@ -248,7 +360,7 @@ def create_demo_users():
             is_party_member=username in PARTY_MEMBERS,
             mobile=f"139{zlib.crc32(username.encode()) % 10**8:08d}",
         )
-        user.set_password(DEMO_PASSWORD)
+        user.password = password
         user.save()
         created.append(username)
     return created

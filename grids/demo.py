@@ -1,12 +1,16 @@
 """Demo grid registers for 红星街道: grid profiles, the demo grid worker's full-time post,
-building profiles, and households with residents in the demo grid (HX-01-01)."""
+and every building's profile with its households and residents — the party-member
+households of the tree among them, each headed by the member the tree names — bulk-written,
+so the command center's households, party households and residents agree.
+
+`seed_registers(street)` works for any street (the district seed can call it per street)."""
 
 import random
 from datetime import timedelta
 
 from django.utils import timezone
 
-from governance.demo import GIVEN, SURNAMES
+from governance.demo import GIVEN, PARTY_HOUSEHOLD_NAME, SURNAMES, building_plan, building_rooms
 from governance.models import NodeKind, OrgNode, User
 from grids.models import (
     BuildingProfile,
@@ -18,7 +22,21 @@ from grids.models import (
     ResidentTag,
     WorkerAssignment,
     WorkerKind,
+    name_initials,
 )
+
+# The README's household-search example (zjg finds 张建国): the one resident of the demo
+# grid whose initials start with zjg, at 锦绣苑2号楼 1-101.
+SEARCH_EXAMPLE = {
+    "building": "HX-01-01-02",
+    "unit": "1",
+    "room": "101",
+    "name": "张建国",
+    "mobile": "13912340001",
+    "birth_year": 1944,
+}
+OLD_AGE_BORN_BEFORE = 1946  # 高龄老人: 80 and over
+BATCH = 2000
 
 
 def seed(*, scale=False):
@@ -26,8 +44,7 @@ def seed(*, scale=False):
     if street is None or GridProfile.objects.filter(grid__tree_id=street.tree_id).exists():
         return {"grid profiles": 0, "households": 0}
     rng = random.Random(6)
-    in_street = OrgNode.objects.filter(tree_id=street.tree_id)
-    grids = list(in_street.filter(kind=NodeKind.GRID).order_by("lft"))
+    grids = list(OrgNode.objects.filter(tree_id=street.tree_id, kind=NodeKind.GRID).order_by("lft"))
     GridProfile.objects.bulk_create(
         [
             GridProfile(
@@ -39,64 +56,171 @@ def seed(*, scale=False):
             for i, grid in enumerate(grids)
         ]
     )
-    BuildingProfile.objects.bulk_create(
-        [
-            BuildingProfile(
-                building=b,
-                address=f"{b.place}（{b.parent.parent.place}）",
-                units=rng.randint(2, 4),
-                floors=rng.choice([6, 7, 11, 18]),
-            )
-            for b in in_street.filter(kind=NodeKind.BUILDING).select_related("parent__parent")
-        ]
-    )
     worker = User.objects.filter(username="grid_worker").first()
     if worker is not None:
         WorkerAssignment.objects.create(grid=worker.node, worker=worker, kind=WorkerKind.FULL_TIME)
+    households, residents = seed_registers(street, rng, example=SEARCH_EXAMPLE)
+    care = _care_records(worker) if worker is not None else 0
+    return {
+        "grid profiles": len(grids),
+        "households": households,
+        "residents": residents,
+        "care records": care,
+    }
+
+
+class _Names:
+    """Residents' names with their pinyin initials (bulk writes skip Resident.save, which
+    keeps them); `avoid` keeps a search example the only one of its initials."""
+
+    initials = {}  # shared: a street's few hundred distinct names, converted once each
+
+    def __init__(self, rng, avoid=""):
+        self.rng, self.avoid = rng, avoid
+
+    def __call__(self, surname=None):
+        while True:
+            name = (surname or self.rng.choice(SURNAMES)) + self.rng.choice(GIVEN)
+            initials = self.of(name)
+            if not (self.avoid and initials.startswith(self.avoid)):
+                return name
+            surname = None
+
+    def of(self, name):
+        if name not in self.initials:
+            self.initials[name] = name_initials(name)
+        return self.initials[name]
+
+
+def _members(rng, names, head_name=None):
+    """A household: (name, birth year, is the head) for each member on record."""
+    surname = head_name[0] if head_name else rng.choice(SURNAMES)
+    head = head_name or names(surname)
+    head_born = rng.randint(1936, 1995)
+    people = [(head, head_born, True)]
+    if rng.random() < 0.75:  # a spouse
+        people.append((names(), head_born + rng.randint(-4, 4), False))
+    if head_born > 1950 and rng.random() < 0.6:  # children
+        for _ in range(rng.choice([1, 1, 2])):
+            people.append((names(surname), min(head_born + rng.randint(24, 34), 2024), False))
+    elif head_born <= 1950 and rng.random() < 0.2:  # an adult child living in
+        people.append((names(surname), head_born + rng.randint(25, 32), False))
+    return people
+
+
+def seed_registers(street, rng, *, example=None):
+    """Every building of `street` with its profile, households (every flat of the building)
+    and residents; the tree's party-member households are the flats their names say, headed
+    by the member named. Bulk-written in batches; returns (households, residents)."""
     tags = {t.name: t for t in ResidentTag.objects.all()}
-    households = 0
-    for building in in_street.filter(parent__code="HX-01-01").order_by("lft"):
-        party_nodes = list(building.get_children())
-        for unit in (1, 2):
-            for floor in range(1, 5):
-                household = Household.objects.create(
-                    building=building,
-                    unit=str(unit),
-                    room=f"{floor}0{unit}",
-                    size=rng.randint(1, 4),
-                    party_household=party_nodes.pop() if party_nodes else None,
-                )
-                households += 1
-                for _person in range(rng.randint(1, 3)):
-                    resident = Resident.objects.create(
-                        household=household,
-                        name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-                        mobile=f"13{rng.randint(3, 9)}{rng.randrange(10**8):08d}",
-                        birth_year=rng.randint(1935, 2018),
-                    )
-                    if resident.birth_year < 1950:
-                        resident.tags.add(tags["高龄老人"])
-                    if rng.random() < 0.08:
-                        resident.tags.add(tags[rng.choice(["独居老人", "残疾人", "低保户"])])
-                    if household.party_household_id:
-                        resident.tags.add(tags["党员"])
-    care = 0
-    if worker is not None:
-        now = timezone.now()
-        for days, resident in zip(
-            (-2, 1, 5),
-            Resident.objects.filter(
-                household__building__parent=worker.node, tags__vulnerable=True
-            ).order_by("pk"),
-            strict=False,
-        ):
-            CareRecord.objects.create(
-                resident=resident,
-                needs="行动不便，需要定期上门看望、代购药品",
-                plan="网格员每周上门一次，每月联系家属一次；有情况及时转社区",
-                helper=worker,
-                visit_every_days=7,
-                next_visit_due=now + timedelta(days=days),
+    buildings = list(
+        OrgNode.objects.filter(tree_id=street.tree_id, kind=NodeKind.BUILDING)
+        .select_related("parent__parent")
+        .order_by("lft")
+    )
+    party = {}
+    for pk, building, name in OrgNode.objects.filter(
+        tree_id=street.tree_id, kind=NodeKind.HOUSEHOLD
+    ).values_list("pk", "parent_id", "name"):
+        found = PARTY_HOUSEHOLD_NAME.match(name)
+        if found:
+            party[building, found["unit"], found["room"]] = (pk, found["person"])
+    example_grid = example and example["building"].rsplit("-", 1)[0]
+    households, people = [], []
+    profiles = []
+    for building in buildings:
+        units, floors = building_plan(building.code)
+        profiles.append(
+            BuildingProfile(
+                building=building,
+                address=f"{building.place}（{building.parent.parent.place}）",
+                units=units,
+                floors=floors,
             )
-            care += 1
-    return {"grid profiles": len(grids), "households": households, "care records": care}
+        )
+        in_example_grid = example and building.parent.code == example_grid
+        names = _Names(rng, avoid=name_initials(example["name"]) if in_example_grid else "")
+        for unit, room in building_rooms(building.code):
+            node, head = party.get((building.pk, unit, room), (None, None))
+            members = _members(rng, names, head)
+            planted = example and (building.code, unit, room) == (
+                example["building"],
+                example["unit"],
+                example["room"],
+            )
+            if planted:  # the search example heads it (or lives with the party member)
+                person = (example["name"], example["birth_year"], node is None)
+                members = [person, *members[1:]] if node is None else [*members, person]
+            household = Household(
+                building=building,
+                unit=unit,
+                room=room,
+                # A few declare more people than are on record (not yet registered).
+                size=len(members) + (1 if rng.random() < 0.03 else 0),
+                party_household_id=node,
+            )
+            households.append(household)
+            for name, born, is_head in members:
+                resident = Resident(
+                    household=household,
+                    name=name,
+                    name_initials=names.of(name),
+                    mobile=(
+                        example["mobile"]
+                        if planted and name == example["name"]
+                        else (
+                            f"13{rng.randint(3, 9)}{rng.randrange(10**8):08d}"
+                            if born < 2008
+                            else ""
+                        )
+                    ),
+                    birth_year=born,
+                )
+                labels = []
+                if born < OLD_AGE_BORN_BEFORE:
+                    labels.append("高龄老人")
+                    if len(members) == 1:
+                        labels.append("独居老人")
+                if node and is_head:
+                    labels.append("党员")
+                if rng.random() < 0.02:
+                    labels.append(rng.choice(["残疾人", "低保户"]))
+                people.append((resident, [tags[t] for t in labels if t in tags]))
+    BuildingProfile.objects.bulk_create(profiles, batch_size=BATCH)
+    Household.objects.bulk_create(households, batch_size=BATCH)
+    for resident, _labels in people:
+        resident.household_id = resident.household.pk
+    Resident.objects.bulk_create([r for r, _labels in people], batch_size=BATCH)
+    Tagged = Resident.tags.through
+    Tagged.objects.bulk_create(
+        [
+            Tagged(resident_id=resident.pk, residenttag_id=tag.pk)
+            for resident, labels in people
+            for tag in labels
+        ],
+        batch_size=BATCH * 2,
+    )
+    return len(households), len(people)
+
+
+def _care_records(worker):
+    """Three residents of the demo grid in the care ledger, visits due soon or overdue."""
+    now = timezone.now()
+    care = 0
+    for days, resident in zip(
+        (-2, 1, 5),
+        Resident.objects.filter(household__building__parent=worker.node, tags__vulnerable=True)
+        .distinct()
+        .order_by("pk"),
+        strict=False,
+    ):
+        CareRecord.objects.create(
+            resident=resident,
+            needs="行动不便，需要定期上门看望、代购药品",
+            plan="网格员每周上门一次，每月联系家属一次；有情况及时转社区",
+            helper=worker,
+            visit_every_days=7,
+            next_visit_due=now + timedelta(days=days),
+        )
+        care += 1
+    return care

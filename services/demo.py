@@ -8,7 +8,9 @@ from services.wishes import demo as wishes
 def seed(*, scale=False):
     created = {
         "departments": whistles.seed_departments(),
-        "whistles": whistles.seed_whistles(),
+        "whistles": (made := whistles.seed_whistles()),
+        # The year before the walk-through, in every community; only with it, so only once.
+        "whistles over the past year": whistles.seed_history() if made else 0,
         "wishes": wishes.seed_wishes(),
         "stations": stations.seed_stations(),
     }

@@ -1,4 +1,4 @@
-"""Demo volunteer service for 红星街道: teams in each community, a year and a half of
+"""Demo volunteer service for 红星街道: a team in every community, a year and a half of
 Saturday activities with approved hours and the points they earned, a gift
 catalogue, last December's confirmed star round, and activities the demo volunteer can join
 today (one is under way now, so check-in works on `make run`).
@@ -35,7 +35,16 @@ from volunteers.models import (
     VolunteerProfile,
 )
 
-TEAMS = [("守望彩虹", "助老服务队"), ("小红帽", "平安巡逻队"), ("红色物业", "环境整治队")]
+TEAMS = [
+    ("守望彩虹", "助老服务队"),
+    ("小红帽", "平安巡逻队"),
+    ("红色物业", "环境整治队"),
+    ("邻里守望", "互助服务队"),
+    ("彩虹桥", "关爱儿童队"),
+    ("绿色家园", "垃圾分类督导队"),
+    ("银发先锋", "文明劝导队"),
+    ("红心", "楼道治理队"),
+]
 TITLES = ["助老清洁", "楼道清理", "夜间巡逻", "垃圾分类宣传", "义诊咨询", "四点半课堂"]
 GIFTS = [("环保购物袋", 50, 40), ("抽纸一提", 80, 30), ("食用油 5L", 300, 10), ("电影票", 200, 20)]
 MEMBERS_PER_TEAM = 10
@@ -47,7 +56,7 @@ def seed(*, scale=False):
     if street is None or Team.objects.filter(node__tree_id=street.tree_id).exists():
         return {"volunteer teams": 0, "service hours": 0}
     rng = random.Random(5)
-    communities = list(street.get_children().order_by("lft")[:3])
+    communities = list(street.get_children().order_by("lft"))
     demo_volunteer = User.objects.filter(username="volunteer").first()
     teams, members = [], {}
     for index, community in enumerate(communities):

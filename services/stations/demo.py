@@ -1,17 +1,18 @@
-"""The 13 service stations of the demo street with their hours, amenities and a service log."""
+"""The 13 service stations of the demo street with their hours, amenities and a year of
+services logged by each community's cadre."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from governance.models import NodeKind, OrgNode, User
-from services.stations import service_log
+from governance.models import NodeKind, OrgNode, Role, User
 from services.stations.models import (
     Amenity,
     OpeningException,
     OpeningHours,
     ServiceKind,
+    ServiceLog,
     Station,
     StationAmenity,
     StationKind,
@@ -66,7 +67,13 @@ def seed_stations():
     kinds = {k.name: k for k in StationKind.objects.all()}
     amenities = {a.name: a for a in Amenity.objects.all()}
     services = list(ServiceKind.objects.all())
-    logger = User.objects.filter(username="community_cadre").first()
+    # Each community's cadre logs its stations' services (the demo's own in 红旗社区).
+    cadres = {}
+    for user in User.objects.filter(role=Role.COMMUNITY_CADRE, node__parent=street).order_by(
+        "-pk"
+    ):
+        cadres[user.node_id] = user
+    logs = []
     rng = random.Random(15)
     today = timezone.localdate()
     made = 0
@@ -112,14 +119,33 @@ def seed_stations():
                     for a in offered
                 ]
             )
-            if logger is not None and logger.node_id == community.pk:
-                for days_ago in range(0, 60, 3):
-                    service_log.log_service(
-                        station=station,
-                        kind=rng.choice(services),
-                        count=rng.randint(3, 40),
-                        actor=logger,
-                        on=today - timedelta(days=days_ago),
-                    )
+            logs += _service_log(station, cadres.get(community.pk), services, rng, today)
             made += 1
+    ServiceLog.objects.bulk_create(logs, batch_size=2000)
     return made
+
+
+LOG_EVERY_DAYS = 3
+LOG_DAYS = 365
+
+
+def _service_log(station, cadre, services, rng, today):
+    """A year of services given, every few days, each written up that evening."""
+    if cadre is None:
+        return []
+    rows = []
+    for days_ago in range(0, LOG_DAYS, LOG_EVERY_DAYS):
+        day = today - timedelta(days=days_ago)
+        rows.append(
+            ServiceLog(
+                station=station,
+                kind=rng.choice(services),
+                count=rng.randint(3, 40),
+                date=day,
+                recorded_by=cadre,
+                recorded_at=min(
+                    timezone.make_aware(datetime.combine(day, time(17, 30))), timezone.now()
+                ),
+            )
+        )
+    return rows

@@ -8,10 +8,18 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from governance.demo import GIVEN, SURNAMES
-from governance.models import NodeKind, OrgNode, User
-from services.whistles import dispatch, intake, rating
-from services.whistles.models import Category, Department, Rating, Status, Whistle
+from governance.demo import GIVEN, SURNAMES, clock
+from governance.models import NodeKind, OrgNode, Role, User
+from services.whistles import dispatch, intake, rating, routing
+from services.whistles.models import (
+    Category,
+    Department,
+    EventKind,
+    Rating,
+    Status,
+    Whistle,
+    WhistleEvent,
+)
 
 DEPARTMENTS = {
     "城市管理执法队": ["乱停车、占道", "设施阻碍通行", "垃圾清运"],
@@ -62,6 +70,8 @@ def seed_departments():
 
 
 def seed_whistles():
+    """The walk-through whistles of 红旗社区, replayed through the real steps on the demo
+    clock: each step, event, deadline and reminder at the time it would have happened."""
     street = OrgNode.objects.filter(code="HX", kind=NodeKind.STREET).first()
     if street is None or Whistle.objects.filter(community__parent=street).exists():
         return 0
@@ -79,62 +89,205 @@ def seed_whistles():
     city = Department.objects.get(street=street, name="城市管理执法队")
     rng = random.Random(2026)
     now = timezone.now()
-
-    def report(category, hours_ago, **kwargs):
-        return intake.submit_whistle(
-            category=categories[category],
-            description=DESCRIPTIONS.get(category, category),
-            community=community,
-            building=rng.choice(buildings),
-            reporter_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-            reporter_mobile=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
-            contact_consent=True,
-            reported_at=now - timedelta(hours=hours_ago),
-            **kwargs,
-        )
-
     made = []
+
+    def replay(category, hours_ago, *steps):
+        """Report `hours_ago`, routed a minute later, then each (fraction, step) at that
+        fraction of the time since the report."""
+        reported = now - timedelta(hours=hours_ago)
+        with clock(reported) as demo_clock:
+            w = intake.submit_whistle(
+                category=categories[category],
+                description=DESCRIPTIONS.get(category, category),
+                community=community,
+                building=rng.choice(buildings),
+                reporter_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                reporter_mobile=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
+                contact_consent=True,
+                reported_at=reported,
+            )
+            demo_clock.move(reported + min(timedelta(minutes=1), (now - reported) / 10))
+            routing.route_whistle(w.pk)  # the worker's task finds it routed and does nothing
+            for fraction, do in steps:
+                demo_clock.move(reported + (now - reported) * fraction)
+                w = do(w)
+        made.append(w)
+        return w
+
+    def accept(w):
+        return dispatch.accept_whistle(whistle=w, actor=cadre)
+
+    def to_city(w):
+        return dispatch.dispatch_whistle(whistle=w, actor=cadre, department=city)
+
+    def to_grid(w):
+        return dispatch.dispatch_whistle(whistle=w, actor=cadre, grid=grid)
+
+    def sign(w):
+        return dispatch.sign_whistle(whistle=w, actor=handler)
+
+    def resolve(w):
+        return dispatch.resolve_whistle(whistle=w, actor=handler, note="已清理完毕并设置警示标志。")
+
+    def rated(stars, fixed):
+        comment = "" if fixed else "只处理了一半。"
+        return lambda w: rating.rate_whistle(whistle=w, rating=stars, fixed=fixed, comment=comment)
+
     # Waiting for the community: one fresh, one at 50-80 % of its hour, one overdue.
-    made.append(report("垃圾清运", 0.2))
-    made.append(report("井盖破损或缺失", 0.7))
-    made.append(report("消防通道堵塞", 3))
+    replay("垃圾清运", 0.2)
+    replay("井盖破损或缺失", 0.7)
+    replay("消防通道堵塞", 3)
     # Accepted, waiting for dispatch.
-    w = report("电动车充电桩", 5)
-    made.append(dispatch.accept_whistle(whistle=w, actor=cadre))
+    replay("电动车充电桩", 5, (0.1, accept))
     # Dispatched to a department, and to the grid.
-    for category, hours in (("乱停车、占道", 20), ("设施阻碍通行", 30)):
-        w = dispatch.accept_whistle(whistle=report(category, hours), actor=cadre)
-        made.append(dispatch.dispatch_whistle(whistle=w, actor=cadre, department=city))
-    w = dispatch.accept_whistle(whistle=report("宠物扰民、散养", 26), actor=cadre)
-    made.append(dispatch.dispatch_whistle(whistle=w, actor=cadre, grid=grid))
+    replay("乱停车、占道", 20, (0.02, accept), (0.05, to_city))
+    replay("设施阻碍通行", 30, (0.02, accept), (0.04, to_city))
+    replay("宠物扰民、散养", 26, (0.02, accept), (0.05, to_grid))
     # Signed for and being handled, one of them past its 7 days.
     for hours in (50, 24 * 8):
-        w = dispatch.accept_whistle(whistle=report("乱停车、占道", hours), actor=cadre)
-        w = dispatch.dispatch_whistle(whistle=w, actor=cadre, department=city)
-        made.append(dispatch.sign_whistle(whistle=w, actor=handler))
-    # Resolved, then rated (one not fixed, so re-opened), or waiting for the rating.
-    for days, stars, fixed in (
-        (12, Rating.VERY_SATISFIED, True),
-        (9, Rating.SATISFIED, True),
-        (6, Rating.DISSATISFIED, False),
-        (3, None, None),
-    ):
-        w = dispatch.accept_whistle(whistle=report("设施阻碍通行", 24 * days), actor=cadre)
-        w = dispatch.dispatch_whistle(whistle=w, actor=cadre, department=city)
-        w = dispatch.sign_whistle(whistle=w, actor=handler)
-        w = dispatch.resolve_whistle(whistle=w, actor=handler, note="已清理完毕并设置警示标志。")
-        if stars:
-            w = rating.rate_whistle(
-                whistle=w, rating=stars, fixed=fixed, comment="" if fixed else "只处理了一半。"
-            )
-        made.append(w)
-    w = report("其他", 30)
-    made.append(
-        dispatch.reject_whistle(
-            whistle=w, actor=cadre, reason="属于物业合同纠纷，请联系业委会调解。"
-        )
+        replay("乱停车、占道", hours, (0.01, accept), (0.02, to_city), (0.05, sign))
+    # Resolved, then rated a day or two later (one not fixed, so re-opened), or waiting.
+    handled = ((0.01, accept), (0.02, to_city), (0.05, sign), (0.5, resolve))
+    replay("设施阻碍通行", 24 * 12, *handled, (0.6, rated(Rating.VERY_SATISFIED, True)))
+    replay("设施阻碍通行", 24 * 9, *handled, (0.7, rated(Rating.SATISFIED, True)))
+    replay("设施阻碍通行", 24 * 6, *handled, (0.8, rated(Rating.DISSATISFIED, False)))
+    replay("设施阻碍通行", 24 * 3, *handled)
+    replay(
+        "其他",
+        30,
+        (
+            0.03,
+            lambda w: dispatch.reject_whistle(
+                whistle=w, actor=cadre, reason="属于物业合同纠纷，请联系业委会调解。"
+            ),
+        ),
     )
     return len(made)
+
+
+HISTORY_SOURCE = ""  # the year of history came in through the public form
+HISTORY_PER_COMMUNITY_PER_DAY = 0.8
+RESOLUTIONS = [
+    "已处理完毕。",
+    "已协调相关单位解决。",
+    "已现场整改，恢复正常。",
+    "已清理并加强巡查。",
+]
+
+
+def seed_history(days=365, per_community_per_day=HISTORY_PER_COMMUNITY_PER_DAY):
+    """A year of whistles in every community of 红星街道, bulk-written with their timeline:
+    each event at its time, in order, matching the whistle's own times (report, routing,
+    response, dispatch, signing, resolution, rating or closing). Older than the walk-through
+    whistles' ids, so those stay the first of their kind; written with them, only once."""
+    street = OrgNode.objects.filter(code="HX", kind=NodeKind.STREET).first()
+    if street is None:
+        return 0
+    from governance.public import CODE_ALPHABET
+
+    rng = random.Random(17)
+    now = timezone.now()
+    categories = list(Category.objects.all())
+    departments = list(Department.objects.filter(street=street).prefetch_related("categories"))
+    by_category = {}
+    for department in departments:
+        for category in department.categories.all():
+            by_category.setdefault(category.pk, department)
+    handlers = {
+        d.pk: d.handlers.order_by("pk").values_list("pk", flat=True).first() for d in departments
+    }
+    cadres = dict(
+        User.objects.filter(role=Role.COMMUNITY_CADRE, node__parent=street)
+        .order_by("-pk")
+        .values_list("node_id", "pk")
+    )
+    buildings = list(
+        OrgNode.objects.filter(tree_id=street.tree_id, kind=NodeKind.BUILDING).values_list(
+            "pk", "parent__parent_id"
+        )
+    )
+    per_community = {}
+    for building, community in buildings:
+        per_community.setdefault(community, []).append(building)
+    rows = []
+    for community, in_community in sorted(per_community.items()):
+        for _ in range(int(days * per_community_per_day)):
+            created = now - timedelta(days=rng.uniform(0, days))
+            category = rng.choice(categories)
+            w = _scaled(
+                rng,
+                created,
+                now,
+                category,
+                rng.choice(in_community),
+                community,
+                [by_category.get(category.pk) or rng.choice(departments)],
+                CODE_ALPHABET,
+            )
+            w.source = HISTORY_SOURCE
+            w.description = DESCRIPTIONS.get(category.name, category.name)
+            w.reporter_name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+            w.contact_consent = rng.random() < 0.6
+            w.suggested_department = by_category.get(category.pk)
+            w.routed_at = created + timedelta(minutes=1)
+            rows.append(w)
+    rows.sort(key=lambda w: w.created_at)
+    Whistle.objects.bulk_create(rows, batch_size=2000)
+    events = []
+    for w in rows:
+        events.extend(_history_events(w, rng, cadres.get(w.community_id), handlers, now))
+    WhistleEvent.objects.bulk_create(events, batch_size=5000)
+    return len(rows)
+
+
+def _history_events(w, rng, cadre, handlers, now):
+    """The timeline of one generated whistle, each event at the time its fields say."""
+
+    def event(kind, at, actor=None, note="", public=True, note_public=False):
+        return WhistleEvent(
+            whistle=w,
+            kind=kind,
+            at=at,
+            actor_id=actor,
+            note=note,
+            public=public or note_public,
+            note_public=note_public,
+        )
+
+    events = [
+        event(EventKind.SUBMITTED, w.created_at),
+        event(EventKind.ROUTED, w.routed_at, note_public=True),
+    ]
+    if w.responded_at is None:
+        return events
+    if w.status == Status.REJECTED:
+        note = "不属于社区受理范围，已告知居民其他办理渠道。"
+        events.append(event(EventKind.REJECTED, w.closed_at, cadre, note, note_public=True))
+        return events
+    accepted = w.created_at + (w.responded_at - w.created_at) * 0.6
+    events.append(event(EventKind.ACCEPTED, max(accepted, w.routed_at), cadre))
+    department = w.lead_department
+    events.append(event(EventKind.DISPATCHED, w.dispatched_at, cadre, department.name))
+    handler = handlers.get(department.pk)
+    end = w.resolved_at or now
+    signed = w.dispatched_at + min((end - w.dispatched_at) * 0.1, timedelta(hours=4))
+    if w.status == Status.DISPATCHED:
+        return events
+    events.append(event(EventKind.SIGNED, signed, handler))
+    if w.resolved_at is None:
+        return events
+    note = rng.choice(RESOLUTIONS)
+    events.append(event(EventKind.RESOLVED, w.resolved_at, handler, note, note_public=True))
+    if w.closed_at is None:
+        return events
+    if w.rating:
+        label = Rating(w.rating).label
+        events.append(event(EventKind.RATED, w.closed_at, note=str(label), note_public=True))
+        events.append(event(EventKind.CLOSED, w.closed_at, note_public=True))
+    else:
+        note = "7天内未评价，自动办结。"
+        events.append(event(EventKind.CLOSED, w.closed_at, note=note, note_public=True))
+    return events
 
 
 SCALE_SOURCE = "demo-scale"  # marks the year of generated whistles, so a rerun adds none
@@ -217,7 +370,11 @@ def _scaled(rng, created, now, category, building, community, departments, alpha
         w.status = Status.SIGNED if rng.random() < 0.7 else Status.DISPATCHED
         return w
     w.status, w.resolved_at = Status.RESOLVED, resolved
-    if resolved + timedelta(days=2) < now:
-        w.status, w.closed_at = Status.CLOSED, resolved + timedelta(days=2)
+    # Most residents rate within a few days; the rest close unrated after seven.
+    rated = resolved + timedelta(days=rng.uniform(0.2, 3))
+    if rng.random() < 0.8 and rated < now:
+        w.status, w.closed_at = Status.CLOSED, rated
         w.rating = rng.choices([5, 4, 3, 2, 1], weights=[50, 25, 12, 8, 5])[0]
+    elif resolved + timedelta(days=7) < now:
+        w.status, w.closed_at = Status.CLOSED, resolved + timedelta(days=7)
     return w

@@ -1,12 +1,24 @@
 """Micro-wishes on the wall of 红旗社区 at every stage, claimed by the demo volunteer and the
-demo partner unit through the real steps."""
+demo partner unit through the real steps; a year of lit wishes in every community."""
 
 import random
+from datetime import timedelta
 
-from governance.demo import GIVEN, SURNAMES
-from governance.models import NodeKind, OrgNode, PartnerUnit, User
+from django.conf import settings
+from django.utils import timezone
+
+from governance.demo import GIVEN, SURNAMES, clock
+from governance.models import NodeKind, OrgNode, PartnerUnit, Role, User
+from governance.public import new_tracking_code
 from services.wishes import steps as wishes
-from services.wishes.models import Wish, WishCategory, WishFor
+from services.wishes.models import (
+    Wish,
+    WishCategory,
+    WishEvent,
+    WishEventKind,
+    WishFor,
+    WishStatus,
+)
 
 WISHES = [
     # for whom, category, the wish
@@ -23,6 +35,9 @@ WISHES = [
 
 
 def seed_wishes():
+    """The walk-through wishes of 红旗社区 through the real steps on the demo clock (each step
+    at the time it would have happened; the volunteer's points booked after their hours),
+    then a year of lit wishes in every community."""
     street = OrgNode.objects.filter(code="HX", kind=NodeKind.STREET).first()
     if street is None or Wish.objects.filter(community__parent=street).exists():
         return 0
@@ -40,10 +55,13 @@ def seed_wishes():
         ]
     )
     rng = random.Random(7)
-    made = []
-    for for_whom, category, text in WISHES:
-        made.append(
-            wishes.post_wish(
+    now = timezone.now()
+
+    def replay(index, days_ago, *steps):
+        """Post WISHES[index] `days_ago`, then each (days ago, step) in order."""
+        for_whom, category, text = WISHES[index]
+        with clock(now - timedelta(days=days_ago)) as demo_clock:
+            wish = wishes.post_wish(
                 wish_for=for_whom,
                 category=category,
                 text=text,
@@ -52,22 +70,158 @@ def seed_wishes():
                 poster_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
                 poster_mobile=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
             )
-        )
+            for at, do in steps:
+                demo_clock.move(now - timedelta(days=at))
+                wish = do(wish)
+        return wish
+
+    def approve(w):
+        return wishes.approve_wish(wish=w, actor=cadre)
+
+    def claim(actor, **kwargs):
+        return lambda w: wishes.claim_wish(wish=w, actor=actor, **kwargs)
+
+    def fulfil(actor, note):
+        return lambda w: wishes.fulfil_wish(wish=w, actor=actor, note=note)
+
+    def confirm(w):
+        return wishes.confirm_wish(wish=w)
+
     # Two wait for review; the rest go on the wall, and some are claimed and lit.
-    approved = [wishes.approve_wish(wish=w, actor=cadre) for w in made[2:]]
-    lit_by_volunteer = wishes.claim_wish(wish=approved[0], actor=volunteer, show_name=True)
-    wishes.confirm_wish(
-        wish=wishes.fulfil_wish(wish=lit_by_volunteer, actor=volunteer, note="已送上新书包和文具。")
+    replay(0, 1.5)
+    replay(1, 0.3)
+    # Lit within the last days, after the volunteer's last approved hours, so the ledger's
+    # running balance reads in time order.
+    replay(
+        2,
+        6,
+        (5.5, approve),
+        (5, claim(volunteer, show_name=True)),
+        (3, fulfil(volunteer, "已送上新书包和文具。")),
+        (2, confirm),
     )
-    lit_by_unit = wishes.claim_wish(wish=approved[1], actor=partner, unit=unit)
-    wishes.confirm_wish(
-        wish=wishes.fulfil_wish(wish=lit_by_unit, actor=partner, note="支部党员上门修好了水龙头。")
+    replay(
+        3,
+        7,
+        (6.5, approve),
+        (6, claim(partner, unit=unit)),
+        (4, fulfil(partner, "支部党员上门修好了水龙头。")),
+        (3, confirm),
     )
-    waiting = wishes.claim_wish(wish=approved[2], actor=volunteer)
-    wishes.fulfil_wish(wish=waiting, actor=volunteer, note="每周六上午陪奶奶读报。")
-    wishes.claim_wish(wish=approved[3], actor=volunteer)
-    return len(made)
+    replay(
+        4,
+        5,
+        (4.5, approve),
+        (4, claim(volunteer)),
+        (1, fulfil(volunteer, "每周六上午陪奶奶读报。")),
+    )
+    replay(5, 3, (2.5, approve), (1, claim(volunteer)))
+    for index, days_ago in ((6, 4), (7, 2), (8, 16)):  # on the wall; the last one stale
+        replay(index, days_ago + 1, (days_ago, approve))
+    return len(WISHES) + seed_year_of_wishes(street, rng, now)
 
 
-# kind, name, (north, east) metres from the community centre, daily hours or None for office
-# hours, amenities
+HISTORY_WISHES_PER_COMMUNITY = 20
+FULFILMENTS = ["已送到老人家中。", "党员志愿者上门完成。", "支部党员集体认领并送达。"]
+
+
+def seed_year_of_wishes(street, rng, now):
+    """A year of wishes in every community, each lit by the community's partner unit (units
+    earn no points, so the volunteers' ledgers are untouched), bulk-written with a timeline
+    whose every event sits at the time the wish's own fields say."""
+    communities = list(street.get_children().order_by("lft"))
+    units = {
+        c.pk: PartnerUnit.objects.filter(node=c).order_by("pk").first() or _partner_unit(c, number)
+        for number, c in enumerate(communities, start=1)
+    }
+    buildings = {}
+    for pk, community in OrgNode.objects.filter(
+        tree_id=street.tree_id, kind=NodeKind.BUILDING
+    ).values_list("pk", "parent__parent_id"):
+        buildings.setdefault(community, []).append(pk)
+    rows = []
+    for community in communities:
+        unit = units[community.pk]
+        contact = unit.contacts.order_by("pk").first()
+        for _ in range(HISTORY_WISHES_PER_COMMUNITY):
+            for_whom, category, text = rng.choice(WISHES)
+            posted = now - timedelta(days=rng.uniform(20, 365))
+            approved = posted + timedelta(hours=rng.uniform(2, 48))
+            claimed = approved + timedelta(days=rng.uniform(0.2, 6))
+            fulfilled = claimed + timedelta(days=rng.uniform(1, 8))
+            confirmed = fulfilled + timedelta(days=rng.uniform(0.2, 3))
+            building = rng.choice(buildings[community.pk])
+            rows.append(
+                Wish(
+                    tracking_code=new_tracking_code(Wish),
+                    wish_for=for_whom,
+                    category=category,
+                    text=text,
+                    community=community,
+                    building_id=building,
+                    node_id=building,
+                    poster_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                    poster_mobile=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
+                    status=WishStatus.CONFIRMED,
+                    created_at=posted,
+                    approved_at=approved,
+                    claimer=contact,
+                    claimer_unit=unit,
+                    claimed_at=claimed,
+                    claim_due=claimed + timedelta(days=settings.WISH_CLAIM_DAYS),
+                    fulfilled_at=fulfilled,
+                    fulfilment_note=rng.choice(FULFILMENTS),
+                    confirmed_at=confirmed,
+                )
+            )
+    rows.sort(key=lambda w: w.created_at)
+    Wish.objects.bulk_create(rows)
+    moderators = dict(
+        User.objects.filter(role=Role.COMMUNITY_CADRE, node__in=communities)
+        .order_by("-pk")
+        .values_list("node_id", "pk")
+    )
+    events = []
+    for w in rows:
+
+        def event(kind, at, actor=None, note="", w=w):
+            return WishEvent(
+                wish=w,
+                kind=kind,
+                at=at,
+                actor_id=actor,
+                note=note,
+                public=True,
+                note_public=bool(note),
+            )
+
+        events += [
+            event(WishEventKind.POSTED, w.created_at),
+            event(WishEventKind.APPROVED, w.approved_at, moderators.get(w.community_id)),
+            event(WishEventKind.CLAIMED, w.claimed_at, w.claimer_id),
+            event(WishEventKind.FULFILLED, w.fulfilled_at, w.claimer_id, w.fulfilment_note),
+            event(WishEventKind.CONFIRMED, w.confirmed_at),
+        ]
+    WishEvent.objects.bulk_create(events, batch_size=5000)
+    return len(rows)
+
+
+PARTNER_UNITS = ["区人民医院党总支", "区实验小学党支部", "区供电公司党支部", "区城建集团党委"]
+
+
+def _partner_unit(community, number):
+    """The community's paired unit (结对共建) and its contact, who claims on its behalf."""
+    unit = PartnerUnit.objects.create(
+        name=f"{PARTNER_UNITS[number % len(PARTNER_UNITS)]}（{community.place}）", node=community
+    )
+    contact, _ = User.objects.get_or_create(
+        username=f"partner{number:02d}",
+        defaults={
+            "full_name": "联络员",
+            "role": Role.VOLUNTEER,
+            "node": community,
+            "password": "!",  # no login: the demo logs in as `partner`
+        },
+    )
+    unit.contacts.add(contact)
+    return unit

@@ -1,10 +1,16 @@
 import pytest
 from django.core.management import call_command
+from django.db.models import Count, F
 from django.http import HttpRequest
+from django.utils import timezone
 
 from governance import tree
+from governance.composite import command_center as cc
 from governance.demo import DEMO_PASSWORD, DEMO_USERS
 from governance.models import NodeKind, OrgNode, User
+from grids.models import Household, Resident
+from services.whistles.models import EventKind, Status, Whistle, WhistleEvent
+from services.wishes.models import Wish, WishEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +59,85 @@ def test_the_scaled_district_has_ten_streets():
     assert OrgNode.objects.filter(kind=NodeKind.STREET).count() == 10
     assert OrgNode.objects.filter(kind=NodeKind.BUILDING).count() == 600 + 9 * 1600
     assert tree.find_problems() == []
+
+
+def _in_order(events, owner, created):
+    """Owners whose events (in the order they were written) go back in time, start before
+    the owner was created, or lie in the future."""
+    now = timezone.now()
+    last, wrong = {}, set()
+    for at, pk in events.order_by("pk").values_list("at", owner):
+        if at < created[pk] or at > now or at < last.get(pk, at):
+            wrong.add(pk)
+        last[pk] = at
+    return wrong
+
+
+def test_the_demo_street_agrees_with_itself():
+    # One seed for the whole story: the full demo street takes seconds, not minutes.
+    call_command("seed_demo")
+    street = OrgNode.objects.get(code="HX")
+    period = cc.Period.last(365)
+
+    # The command center: no party households without households, no community of zeros.
+    figures = cc.node_figures(street, period)["headcounts"]
+    assert 0 < figures["party_households"] <= figures["households"]
+    assert figures["households"] == Household.objects.count() > 2000
+    rows = cc.children_table(street, period)
+    assert len(rows) == 8
+    for row in rows:
+        community = row["node"]
+        counts = cc.node_figures(community, period)["headcounts"]
+        assert 0 < counts["party_households"] <= counts["households"], community.code
+        assert counts["volunteers"] > 0 and counts["teams"] > 0, community.code
+        assert row["received"] > 0 and row["wishes_lit"] > 0, community.code
+        assert row["volunteer_hours"] > 0, community.code
+    assert (
+        sum(cc.node_figures(r["node"], period)["headcounts"]["households"] for r in rows)
+        == (figures["households"])
+    )
+
+    # Every party-member household of the tree is a household of the register, in the flat
+    # its name says, headed by the member it names, tagged 党员.
+    party = OrgNode.objects.filter(kind=NodeKind.HOUSEHOLD)
+    linked = Household.objects.filter(party_household__isnull=False).select_related(
+        "party_household"
+    )
+    assert linked.count() == party.count()
+    for household in linked:
+        name = household.party_household.name
+        assert name.endswith(f"（{household.unit}单元{household.room}）"), name
+        head = household.residents.order_by("pk").first()
+        assert name.startswith(head.name) and head.tags.filter(name="党员").exists()
+    # Declared sizes cover the residents on record.
+    short = Household.objects.annotate(n=Count("residents")).filter(size__lt=F("n"))
+    assert not short.exists()
+    assert not Household.objects.annotate(n=Count("residents")).filter(n=0).exists()
+
+    # The README's search example: zjg finds 张建国 (and nobody else) in the demo grid.
+    grid = OrgNode.objects.get(code="HX-01-01")
+    zjg = Resident.objects.filter(household__building__parent=grid, name_initials__startswith="zjg")
+    assert [(r.name, r.household.unit, r.household.room) for r in zjg] == [("张建国", "1", "101")]
+    assert zjg.get().household.building.place == "锦绣苑2号楼"
+
+    # Timelines: each event at or after the record's creation, in the order written, none
+    # in the future; the whistle's own times match its events.
+    whistles = dict(Whistle.objects.values_list("pk", "created_at"))
+    assert not _in_order(WhistleEvent.objects, "whistle_id", whistles)
+    wishes = dict(Wish.objects.values_list("pk", "created_at"))
+    assert not _in_order(WishEvent.objects, "wish_id", wishes)
+    for kind, field in (
+        (EventKind.DISPATCHED, "dispatched_at"),
+        (EventKind.RESOLVED, "resolved_at"),
+        (EventKind.CLOSED, "closed_at"),
+    ):
+        mismatched = WhistleEvent.objects.filter(kind=kind).exclude(
+            **{f"whistle__{field}": F("at")}
+        )
+        # A re-opened whistle's resolution was cleared: its old event stays in the timeline.
+        assert not mismatched.exclude(whistle__reopened_count__gt=0).exists(), kind
+    routed = Whistle.objects.filter(events__kind=EventKind.ROUTED, events__at__lt=F("routed_at"))
+    assert not routed.exists()
+    signed = WhistleEvent.objects.filter(kind=EventKind.SIGNED)
+    assert not signed.filter(at__lt=F("whistle__dispatched_at")).exists()
+    assert Whistle.objects.filter(status=Status.CLOSED, resolved_at__gt=F("closed_at")).count() == 0

@@ -1,5 +1,6 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from governance import demo
@@ -34,7 +35,10 @@ class Command(BaseCommand):
                     seed = import_string(f"{app.name}.demo.seed")
                 except ImportError:
                     continue
-                created = seed(scale=scale)
+                # One transaction per app: seconds instead of a commit per batch, and an
+                # app's part is written whole or not at all.
+                with transaction.atomic():
+                    created = seed(scale=scale)
                 summary = ", ".join(f"{n} {what}" for what, n in created.items())
                 self.stdout.write(f"{app.label}: created {summary}")
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
