@@ -49,8 +49,8 @@ run: translations
 	@trap 'trap - INT TERM; kill -TERM 0' INT TERM; \
 	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & \
 	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST) --workers 2 --threads 4 --timeout 120 --no-control-socket \
-		--access-logfile - & \
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST) --workers 2 --threads 4 --timeout 120 --preload \
+		--no-control-socket --access-logfile - & \
 	web=$$!; \
 	until $(PY) -c '$(PORT_ANSWERS)' $(RUN_PROBE) 2>/dev/null; do \
 		kill -0 $$web 2>/dev/null || { echo "The web server did not start on $(HOST)." >&2; kill -TERM 0; }; \

@@ -3,9 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from governance import account_views
 from governance import api as governance_api
 from governance import views as governance_views
-from governance.forms import LoginForm
 
 router = DefaultRouter()
 router.register("nodes", governance_api.OrgNodeViewSet, basename="node")
@@ -13,11 +13,7 @@ router.register("nodes", governance_api.OrgNodeViewSet, basename="node")
 urlpatterns = [
     path("", governance_views.home, name="home"),
     path("healthz/", governance_views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
-        name="login",
-    ),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

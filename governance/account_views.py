@@ -1,18 +1,50 @@
-"""Account pages: the forced password change, setting up and confirming the second factor."""
+"""Account pages: logging in to the role's own page, the forced password change, setting up
+and confirming the second factor."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from governance import security
-from governance.forms import PortalForm
+from governance.forms import LoginForm, PortalForm
 from governance.qr import qr_svg
+from governance.roles import Role
+
+# Where each role works (README, demo logins), by URL name: the apps above register the
+# pages, so the foundation names them without importing them.
+LANDINGS = {
+    Role.STREET_CADRE: "command-center",
+    Role.COMMUNITY_CADRE: "whistle-list",
+    Role.GRID_WORKER: "mobile-home",
+    Role.DEPARTMENT_HANDLER: "mobile-home",  # my work: the whistles they hold
+    Role.VOLUNTEER: "volunteer-home",
+}
+
+
+def landing_url(user):
+    """The page a user starts on after logging in."""
+    name = "admin:index" if user.is_superuser else LANDINGS.get(user.role, "home")
+    try:
+        return reverse(name)
+    except NoReverseMatch:  # an app left out of this deployment
+        return reverse("home")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with the portal's form; a safe `next` wins, else the role's page."""
+
+    authentication_form = LoginForm
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
 
 
 class CodeForm(PortalForm):
@@ -26,7 +58,7 @@ class CodeForm(PortalForm):
 def _next(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-    return target if safe else "/"
+    return target if safe else landing_url(request.user)
 
 
 @login_required

@@ -1,10 +1,15 @@
+from urllib.parse import urlencode
+
 from auditlog.admin import LogEntryAdmin as AuditlogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 from django.http import HttpResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from mptt.admin import DraggableMPTTAdmin
 
 from governance import audit, security
@@ -21,6 +26,26 @@ admin.site.site_title = gettext_lazy("Hongge")
 admin.site.index_title = gettext_lazy("Street administration")
 
 
+OPEN_NODES_MAX = 50  # nodes opened at once in the tree list; more is a search
+
+
+class CollapsedTreeChangeList(ChangeList):
+    """The tree list opens collapsed: the top of the user's part of the tree (the streets, or
+    the user's own node) with its children, plus the children of each node opened with
+    `?open=`. A search or a filter lists every match. Either way a few queries, however
+    large the tree."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        nodes = super().get_queryset(request, exclude_parameters)
+        if self.query or self.has_active_filters:
+            return nodes
+        return nodes.filter(self.model_admin.shown_q(request))
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.model_admin.mark_toggles(request, self.result_list, searched=bool(self.query))
+
+
 @admin.register(OrgNode)
 class OrgNodeAdmin(ScopedAdminMixin, DraggableMPTTAdmin):
     node_path = ""
@@ -29,7 +54,107 @@ class OrgNodeAdmin(ScopedAdminMixin, DraggableMPTTAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "place_name", "code"]
     fields = ["parent", "kind", "name", "place_name", "code"]
+    # Only the rows shown are in the page, so django-mptt's script may show them all.
     expand_tree_by_default = True
+
+    def get_changelist(self, request, **kwargs):
+        return CollapsedTreeChangeList
+
+    def changelist_view(self, request, *args, **kwargs):
+        # `open` is ours, not a filter the changelist should try on the model.
+        params = request.GET.copy()
+        ids = (parse_id(part) for part in params.pop("open", [""])[0].split(","))
+        request.tree_open = [pk for pk in ids if pk is not None][:OPEN_NODES_MAX]
+        request.GET = params
+        return super().changelist_view(request, *args, **kwargs)
+
+    def _open_nodes(self, request):
+        if not hasattr(request, "tree_open_nodes"):
+            wanted = getattr(request, "tree_open", [])
+            request.tree_open_nodes = (
+                list(OrgNode.objects.visible_to(request.user).filter(pk__in=wanted))
+                if wanted
+                else []
+            )
+        return request.tree_open_nodes
+
+    def shown_q(self, request):
+        """The rows of the collapsed list: the top and its children, each opened node with
+        its ancestors (within the scope, which get_queryset keeps) and its children."""
+        root = scope_root(request.user)
+        shown = Q(level__lte=1) if root is None else Q(pk=root.pk) | Q(parent_id=root.pk)
+        for node in self._open_nodes(request):
+            shown |= Q(parent_id=node.pk) | Q(
+                tree_id=node.tree_id, lft__lte=node.lft, rght__gte=node.rght
+            )
+        return shown
+
+    def mark_toggles(self, request, rows, searched):
+        """Each row with children gets a link opening or closing it; no query."""
+        request.tree_rows = rows
+        root = scope_root(request.user)
+        top_level = 0 if root is None else root.level
+        opened = self._open_nodes(request)
+        open_ids = [node.pk for node in opened]
+        for row in rows:
+            row.tree_toggle = None
+            if searched or row.is_leaf_node() or row.level == top_level:
+                continue  # the top's children are always shown
+            if row.pk in open_ids:
+                # Closing a node closes what was opened beneath it too.
+                still = [
+                    n.pk
+                    for n in opened
+                    if not (n.tree_id == row.tree_id and row.lft <= n.lft < row.rght)
+                ]
+                row.tree_toggle = ("close", still)
+            else:
+                row.tree_toggle = ("open", [*open_ids, row.pk])
+
+    def tree_actions(self, item):
+        actions = super().tree_actions(item)
+        toggle = getattr(item, "tree_toggle", None)
+        if toggle is None:
+            return actions
+        state, ids = toggle
+        query = f"?{urlencode({'open': ','.join(map(str, ids))})}" if ids else "?"
+        if state == "close":
+            label, symbol = pgettext("tree node", "Close"), "▾"
+        else:
+            label, symbol = pgettext("tree node", "Open"), "▸"
+        return format_html(
+            '{}<a class="tree-toggle" href="{}" title="{}" aria-label="{}">{}</a>',
+            actions,
+            query,
+            label,
+            f"{label} {item}",
+            symbol,
+        )
+
+    tree_actions.short_description = ""
+
+    def _tree_context(self, request):
+        """django-mptt's script context, built from the rows shown rather than from every
+        node of the scope (its default reads the whole tree into the page)."""
+        rows = getattr(request, "tree_rows", [])
+        shown = {row.pk for row in rows}
+        structure = {}
+        for row in rows:
+            if row.parent_id in shown:
+                structure.setdefault(row.parent_id, []).append(row.pk)
+        return {
+            "storageName": "tree_governance_orgnode_collapsed",
+            "treeStructure": structure,
+            "levelIndent": self.mptt_level_indent,
+            "messages": {
+                "before": _("move node before node"),
+                "child": _("move node to child position"),
+                "after": _("move node after node"),
+                "collapseTree": _("Collapse tree"),
+                "expandTree": _("Expand tree"),
+            },
+            "expandTreeByDefault": self.expand_tree_by_default,
+        }
 
     def _is_scope_root(self, request, obj):
         root = scope_root(request.user)

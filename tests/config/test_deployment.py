@@ -1,6 +1,7 @@
 """Settings, the production deploy check and the compose file (Docker is not run here)."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -211,3 +212,37 @@ def test_without_embedded_debug_off_still_needs_real_servers_and_https(tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True True 31536000 True"
     assert not (tmp_path / "var" / "secret_key").exists()
+
+
+def test_make_run_serves_hashed_static_files_cached_for_a_year(tmp_path):
+    """The command center's 1 MB of ECharts is fetched once, not on every visit."""
+    script = (
+        "from django.core.management import call_command; "
+        "call_command('collectstatic', interactive=False, verbosity=0); "
+        "from django.contrib.staticfiles.storage import staticfiles_storage as s; "
+        "from django.test import Client; c = Client(); "
+        "url = s.url('vendor/echarts/echarts.min.js'); "
+        "r = c.get(url, headers={'accept-encoding': 'gzip'}); "
+        "plain = c.get('/static/vendor/echarts/echarts.min.js'); "
+        "print(url, r.status_code, r['Cache-Control'].replace(' ', ''), "
+        "r.get('Content-Encoding'), plain['Cache-Control'].replace(' ', ''))"
+    )
+    result = embedded(tmp_path, script)
+    assert result.returncode == 0, result.stderr
+    url, status, cache, encoding, plain = result.stdout.strip().splitlines()[-1].split()
+    assert re.fullmatch(r"/static/vendor/echarts/echarts\.min\.[0-9a-f]{12}\.js", url), url
+    assert status == "200" and encoding == "gzip"
+    assert "max-age=315360000" in cache and "immutable" in cache
+    assert "immutable" not in plain  # the unhashed name may change: not cached for long
+
+
+def test_passwords_keep_djangos_pbkdf2_strength_outside_the_tests(tmp_path):
+    """Only the test suite hashes cheaply (tests/conftest.py); make run and production keep
+    Django's PBKDF2 with its iterations."""
+    result = embedded(
+        tmp_path,
+        "from django.contrib.auth.hashers import get_hasher; h = get_hasher(); "
+        "print(h.algorithm, h.iterations)",
+    )
+    algorithm, iterations = result.stdout.strip().splitlines()[-1].split()
+    assert algorithm == "pbkdf2_sha256" and int(iterations) >= 1_000_000

@@ -19,10 +19,16 @@ def change_url(node):
 
 
 def test_the_tree_list_shows_only_the_cadres_community(client_for, cadre_a, small_tree):
-    body = client_for(cadre_a).get(CHANGELIST).content.decode()
-    assert "红旗第1网格党支部" in body and "锦绣苑1号楼" in body
+    client = client_for(cadre_a)
+    body = client.get(CHANGELIST).content.decode()
+    assert "红旗第1网格党支部" in body
     assert "幸福社区党委" not in body and "阳光花园1号楼" not in body
     assert "红星街道党工委" not in body
+    opened = client.get(CHANGELIST, {"open": small_tree.grid_a.pk}).content.decode()
+    assert "锦绣苑1号楼" in opened
+    # Opening a node of another community shows nothing of it.
+    other = client.get(CHANGELIST, {"open": small_tree.grid_b.pk}).content.decode()
+    assert "阳光花园1号楼" not in other and "幸福" not in other
 
 
 def test_the_street_cadre_sees_the_whole_street(client_for, street_cadre, small_tree):
@@ -212,6 +218,46 @@ def test_the_tree_list_query_count_does_not_grow(
     client = client_for(street_cadre)
     with django_assert_max_num_queries(12):
         assert client.get(CHANGELIST).status_code == 200
+    opened = {"open": f"{small_tree.community_a.pk},{small_tree.grid_a.pk}"}
+    with django_assert_max_num_queries(13):
+        assert client.get(CHANGELIST, opened).status_code == 200
+
+
+def rows_of(response):
+    return [row.pk for row in response.context["cl"].result_list]
+
+
+def test_the_tree_list_opens_collapsed_and_expands_on_demand(client_for, street_cadre, small_tree):
+    client = client_for(street_cadre)
+    street, a, b = small_tree.street, small_tree.community_a, small_tree.community_b
+    top = client.get(CHANGELIST)
+    # The street cadre's own node and its children; nothing below.
+    assert rows_of(top) == [street.pk, a.pk, b.pk]
+    body = top.content.decode()
+    assert f'href="?open={a.pk}"' in body and "锦绣苑1号楼" not in body
+    opened = client.get(CHANGELIST, {"open": str(a.pk)})
+    assert rows_of(opened) == [street.pk, a.pk, small_tree.grid_a.pk, b.pk]
+    deeper = client.get(CHANGELIST, {"open": f"{a.pk},{small_tree.grid_a.pk}"})
+    assert [n.pk for n in small_tree.buildings_a] == rows_of(deeper)[3:5]
+    # Closing the community closes the grid opened beneath it.
+    assert 'href="?"' in deeper.content.decode()
+    # A search still finds any node of the scope, however deep.
+    found = client.get(CHANGELIST, {"q": "锦绣苑2号楼"})
+    assert rows_of(found) == [small_tree.buildings_a[1].pk]
+
+
+def test_a_superuser_starts_from_the_streets_and_their_communities(client_for, superuser):
+    street = NodeFactory(name="东风街道党工委", code="DF")
+    community = NodeFactory(parent=street, name="东风社区党委", code="DF-01")
+    grid = NodeFactory(parent=community, name="东风第1网格党支部", code="DF-01-01")
+    rows = rows_of(client_for(superuser).get(CHANGELIST))
+    assert street.pk in rows and community.pk in rows and grid.pk not in rows
+
+
+def test_nonsense_in_open_is_ignored(client_for, cadre_a, small_tree):
+    client = client_for(cadre_a)
+    for value in ("abc", "1,,²,-3", ",".join(["9"] * 500)):
+        assert client.get(CHANGELIST, {"open": value}).status_code == 200
 
 
 @pytest.mark.parametrize("users", [1, 15])

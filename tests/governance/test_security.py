@@ -320,3 +320,56 @@ def test_the_trail_list_query_count_does_not_grow(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("admin:auditlog_logentry_changelist"))
     assert len(page.context["cl"].result_list) >= n
+
+
+# --- Where a login lands
+
+
+@pytest.mark.parametrize(
+    ("role", "node", "landing"),
+    [
+        ("street_cadre", "street", "command-center"),
+        ("community_cadre", "community_a", "whistle-list"),
+        ("grid_worker", "grid_a", "mobile-home"),
+        ("department_handler", "street", "mobile-home"),
+        ("volunteer", "community_a", "volunteer-home"),
+    ],
+)
+def test_a_login_lands_on_the_roles_own_page(small_tree, role, node, landing):
+    user = UserFactory(username="who", role=role, node=getattr(small_tree, node))
+    user.set_password(PASSWORD)
+    user.save()
+    client = Client()
+    response = log_in(client, LOGIN, "who", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse(landing)
+    assert client.get(response["Location"]).status_code in (200, 302)
+
+
+def test_a_superuser_lands_in_the_admin(superuser):
+    superuser.set_password(PASSWORD)
+    superuser.save()
+    assert log_in(Client(), LOGIN, "root", PASSWORD)["Location"] == reverse("admin:index")
+
+
+def test_a_safe_next_wins_over_the_landing_and_an_unsafe_one_does_not(person):
+    client = Client()
+    inbox = client.post(
+        f"{LOGIN}?next={reverse('inbox')}", {"username": "lin", "password": PASSWORD}
+    )
+    assert inbox["Location"] == reverse("inbox")
+    elsewhere = Client().post(
+        f"{LOGIN}?next=https://evil.example/", {"username": "lin", "password": PASSWORD}
+    )
+    assert elsewhere["Location"] == reverse("whistle-list")
+
+
+def test_a_cadre_with_two_step_login_reaches_the_landing_through_the_code(person, two_factor_on):
+    client = Client()
+    landing = log_in(client, LOGIN, "lin", PASSWORD)["Location"]
+    gate = client.get(landing)
+    assert gate["Location"] == f"{reverse('two-factor-setup')}?next={landing}"
+
+
+def test_logging_in_takes_a_flat_number_of_queries(person, django_assert_max_num_queries):
+    with django_assert_max_num_queries(25):
+        assert log_in(Client(), LOGIN, "lin", PASSWORD).status_code == 302
