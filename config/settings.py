@@ -219,6 +219,8 @@ STORAGES = {
 }
 # Until `collectstatic` has run, WhiteNoise serves the assets from the app folders.
 WHITENOISE_USE_FINDERS = True
+# Served at the site's root: /favicon.ico, which browsers ask for on every file they open.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # --- API
 REST_FRAMEWORK = {

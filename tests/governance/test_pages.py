@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -190,3 +191,25 @@ def test_the_500_page_is_the_portals_own_and_needs_nothing_but_the_template(rf, 
     assert "出错了" in body and _has_a_way_back(body)
     with translation.override("en"):
         assert "Something went wrong" in server_error(rf.get("/")).content.decode()
+
+
+def test_the_favicon_is_served_by_the_portal_at_the_root_and_as_a_static_file(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    body = client.get(reverse("home")).content.decode()
+    svg = re.search(r'<link rel="icon" href="([^"]+\.svg)"', body).group(1)
+    assert client.get(svg).status_code == 200
+
+
+def test_no_numbered_list_shows_an_empty_state_as_item_one():
+    """An empty list says so in a sentence; a numbered list would show it as "1."."""
+    from django.conf import settings
+
+    offenders = []
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        for block in re.findall(r"<ol\b.*?</ol>", template.read_text(), flags=re.S):
+            if "{% empty %}" in block:
+                offenders.append(str(template))
+    assert offenders == []
