@@ -151,6 +151,12 @@ class Person:
         if not step.evaluate("d => d.open"):
             step.locator("summary").click()
 
+    def fetch(self, link):
+        """What following `link` downloads (a PDF, a workbook), with this person's cookies."""
+        response = self.page.request.get(link.get_attribute("href"))
+        assert response.ok, f"{response.status} {response.url}"
+        return response
+
     def message(self):
         """The text of the page's messages (success, error), as the person reads them."""
         return " ".join(self.page.locator(".messages li").all_inner_texts())
