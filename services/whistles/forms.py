@@ -9,7 +9,8 @@ from governance.models import NodeKind, OrgNode
 from governance.public import PlaceChoiceField, ResidentPlaceForm, mobile_number_field
 from governance.step_pages import NoteForm, StepForm
 from governance.uploads import ImagesField
-from services.whistles.models import CallBackOutcome, Category, Department, Rating
+from services.whistles.models import CallBackOutcome, Category, Department, Rating, Whistle
+from services.whistles.selectors import departments_for, visible_whistles
 
 
 class WhistleReportForm(ResidentPlaceForm):
@@ -159,3 +160,26 @@ class CallBackForm(PortalForm):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class BulkDispatchForm(PortalForm):
+    """Whistles ticked on the list and the one department they all go to."""
+
+    whistles = forms.ModelMultipleChoiceField(
+        Whistle.objects.none(),
+        label=_("Whistles"),
+        error_messages={"required": _("Tick the whistles to dispatch.")},
+    )
+    department = forms.ModelChoiceField(
+        Department.objects.none(),
+        label=_("Lead department"),
+        empty_label=_("Choose a department"),
+        error_messages={"required": _("Choose the department to dispatch to.")},
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only whistles the user sees can be ticked: another id is an invalid choice.
+        self.fields["whistles"].queryset = visible_whistles(user).order_by("created_at", "pk")
+        self.fields["department"].queryset = departments_for(user)

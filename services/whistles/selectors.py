@@ -1,8 +1,9 @@
 """Whistles as the staff lists read them."""
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 
-from services.whistles.models import Whistle, overdue_q
+from governance.scope import scope_roots, sees_everything, subtree_q
+from services.whistles.models import Department, Whistle, overdue_q
 
 
 def visible_whistles(user):
@@ -21,3 +22,16 @@ def with_due(whistles, now):
             output_field=IntegerField(),
         ),
     )
+
+
+def departments_for(user):
+    """The departments this user may dispatch to: those of the streets their scope lies in
+    (a community's street) or contains (a district's streets)."""
+    if sees_everything(user):
+        return Department.objects.select_related("street")
+    q = Q(pk__in=[])
+    for root in scope_roots(user):
+        q |= subtree_q(root, "street") | Q(
+            street__tree_id=root.tree_id, street__lft__lte=root.lft, street__rght__gte=root.rght
+        )
+    return Department.objects.filter(q).select_related("street")

@@ -13,7 +13,10 @@ urlpatterns = [
     path("photos/<int:pk>/", public.photo, name="whistle-photo"),
     # Staff
     path("whistles/", staff.whistle_list, name="whistle-list"),
+    path("whistles/export.xlsx", staff.whistle_export, name="whistle-export"),
+    path("whistles/dispatch/", staff.whistle_bulk_dispatch, name="whistle-bulk-dispatch"),
     path("whistles/<int:pk>/", staff.whistle_detail, name="whistle-detail"),
+    path("whistles/<int:pk>/order.pdf", staff.whistle_order, name="whistle-order"),
     path("whistles/<int:pk>/<slug:step_name>/", staff.whistle_step, name="whistle-step"),
     path("callbacks/<int:pk>/", staff.callback_record, name="callback-record"),
 ]

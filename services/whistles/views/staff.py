@@ -4,21 +4,22 @@ take, call-backs and the grid worker's task list. Every query starts from visibl
 from datetime import timedelta
 from functools import partial
 
-import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
-from governance.forms import PortalForm
+from governance.downloads import PDF, XLSX, download
+from governance.forms import flash_form_errors
 from governance.masking import mask_mobile, mask_name
-from governance.models import NodeKind, OrgNode
 from governance.permissions import Perm
-from governance.scope import subtree_q
+from governance.scope import scope_root
 from governance.step_pages import (
     NoteForm,
     PublicReasonForm,
@@ -28,8 +29,19 @@ from governance.step_pages import (
     run_step,
 )
 from governance.workflow import TransitionError
-from services.whistles import callbacks, dispatch, figures, origins, policies
+from services.whistles import (
+    bulk,
+    callbacks,
+    dispatch,
+    exporting,
+    figures,
+    orders,
+    origins,
+    policies,
+)
+from services.whistles.filters import WhistleFilter
 from services.whistles.forms import (
+    BulkDispatchForm,
     CallBackForm,
     DispatchForm,
     ExtensionDecisionForm,
@@ -39,7 +51,6 @@ from services.whistles.forms import (
 from services.whistles.models import (
     IN_HANDLING,
     CallBack,
-    Category,
     Status,
     Whistle,
     WhistlePhoto,
@@ -115,60 +126,24 @@ STEPS = {
 }
 
 
-class WhistleFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        choices=Status.choices, label=gettext_lazy("Status"), empty_label=gettext_lazy("All")
-    )
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(),
-        label=gettext_lazy("Category"),
-        empty_label=gettext_lazy("All"),
-    )
-    node = django_filters.ModelChoiceFilter(
-        queryset=OrgNode.objects.none(),
-        label=gettext_lazy("Community or grid"),
-        empty_label=gettext_lazy("All"),
-        method="filter_node",
-    )
-    overdue = django_filters.ChoiceFilter(
-        label=gettext_lazy("Overdue now"),
-        empty_label=gettext_lazy("All"),
-        choices=[("yes", gettext_lazy("Overdue")), ("no", gettext_lazy("Not overdue"))],
-        method="filter_overdue",
-    )
-
-    class Meta:
-        form = PortalForm
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["node"].queryset = (
-            OrgNode.objects.visible_to(user)
-            .filter(kind__in=(NodeKind.COMMUNITY, NodeKind.GRID))
-            .order_by("tree_id", "lft")
-        )
-        self.filters["node"].field.label_from_instance = lambda node: node.place
-
-    def filter_node(self, queryset, name, node):
-        return queryset.filter(subtree_q(node, "node") | subtree_q(node, "assigned_grid"))
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = Whistle.objects.overdue().values("pk")
-        if value == "yes":
-            return queryset.filter(pk__in=overdue)
-        return queryset.exclude(pk__in=overdue)
+def _listed(request, now):
+    """The list's filtered rows: the page and its export read the same ones."""
+    visible = visible_whistles(request.user)
+    return WhistleFilter(request.GET, queryset=with_due(visible, now), user=request.user)
 
 
 @login_required
 @permission_required(Perm.VIEW_WHISTLE, raise_exception=True)
 def whistle_list(request):
     now = timezone.now()
-    visible = visible_whistles(request.user)
-    filterset = WhistleFilter(request.GET, queryset=with_due(visible, now), user=request.user)
+    filterset = _listed(request, now)
     page = Paginator(filterset.qs.order_by("overdue_first", "-created_at", "-pk"), 30).get_page(
         request.GET.get("page")
     )
     period_start = now - timedelta(days=30)
+    bulk_form = None
+    if request.user.has_perm(Perm.TRIAGE_WHISTLE):
+        bulk_form = BulkDispatchForm(user=request.user)
     return render(
         request,
         "services/whistle_list.html",
@@ -176,11 +151,90 @@ def whistle_list(request):
             "filter": filterset,
             "page": page,
             "now": now,
+            "query": request.GET.urlencode(),
+            "bulk_form": bulk_form,
+            "bulk_ids": (
+                {w.pk for w in page.object_list if w.status == Status.ACCEPTED}
+                if bulk_form
+                else set()
+            ),
             "figures": figures.whistle_figures(
                 Whistle.objects.visible_to(request.user), start=period_start, end=now, now=now
             ),
         },
     )
+
+
+@login_required
+@permission_required(Perm.VIEW_WHISTLE, raise_exception=True)
+@require_GET
+def whistle_export(request):
+    """What the list shows, with its filters and search, as a workbook (names masked)."""
+    filterset = _listed(request, timezone.now())
+    root = scope_root(request.user)
+    name = f"whistles-{root.code if root else 'all'}-{timezone.localdate().isoformat()}.xlsx"
+    response = download(request, name, XLSX, personal=True)
+    exporting.write_whistles_workbook(
+        filterset.qs.order_by("overdue_first", "-created_at", "-pk"), response
+    )
+    return response
+
+
+def _back_to_list(query):
+    # Only the list's own query string comes back: never a URL taken from the form.
+    params = QueryDict(query or "", mutable=True)
+    params.pop("page", None)
+    url = reverse("whistle-list")
+    return f"{url}?{params.urlencode()}" if params else url
+
+
+@login_required
+@permission_required(Perm.TRIAGE_WHISTLE, raise_exception=True)
+@require_POST
+def whistle_bulk_dispatch(request):
+    """派单 for several ticked whistles at once, each through the dispatch step."""
+    back = _back_to_list(request.POST.get("back"))
+    form = BulkDispatchForm(request.POST, user=request.user)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(back)
+    outcome = bulk.dispatch_many(actor=request.user, **form.cleaned_data)
+    if outcome.done:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d whistle dispatched to %(department)s.",
+                "%(count)d whistles dispatched to %(department)s.",
+                len(outcome.done),
+            )
+            % {"count": len(outcome.done), "department": form.cleaned_data["department"]},
+        )
+    if outcome.refused:
+        messages.error(
+            request,
+            _("Not dispatched: %(whistles)s")
+            % {"whistles": "；".join(f"{code}（{why}）" for code, why in outcome.refused)},
+        )
+    return redirect(back)
+
+
+@login_required
+@permission_required(Perm.VIEW_WHISTLE, raise_exception=True)
+@require_GET
+def whistle_order(request, pk):
+    """派单单 as a PDF, for a whistle that has been dispatched."""
+    whistle = get_object_or_404(visible_whistles(request.user), pk=pk, dispatched_at__isnull=False)
+    contact = policies.sees_reporter_contact(request.user, whistle)
+    pdf = orders.work_order_pdf(
+        whistle,
+        reporter_name=whistle.reporter_name if contact else mask_name(whistle.reporter_name),
+        reporter_mobile=(
+            whistle.reporter_mobile if contact else mask_mobile(whistle.reporter_mobile)
+        ),
+        co_departments=list(whistle.co_departments.all()),
+    )
+    name = f"work-order-{whistle.tracking_code}.pdf"
+    return download(request, name, PDF, pdf, inline=True, personal=contact)
 
 
 # Staff tell the resident's photos from the handler's result (整改前 / 整改后).

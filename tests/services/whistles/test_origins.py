@@ -38,9 +38,8 @@ def test_the_staff_page_says_grid_worker_and_links_the_household(
 ):
     whistle, household = visit_whistle
     client = client_for(world.cadre_a)
-    with translation.override("zh-hans"):
-        with django_assert_max_num_queries(30):
-            page = client.get(reverse("whistle-detail", args=[whistle.pk]))
+    with translation.override("zh-hans"), django_assert_max_num_queries(30):
+        page = client.get(reverse("whistle-detail", args=[whistle.pk]))
     html = page.content.decode()
     assert page.context["origin_links"] == [
         (
