@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from governance.demo import GIVEN, PARTY_HOUSEHOLD_NAME, SURNAMES, building_plan, building_rooms
-from governance.models import NodeKind, OrgNode, User
+from governance.models import NodeKind, OrgNode, Role, User
 from grids.models import (
     BuildingProfile,
     CareRecord,
@@ -20,6 +20,7 @@ from grids.models import (
     Household,
     Resident,
     ResidentTag,
+    Visit,
     WorkerAssignment,
     WorkerKind,
     name_initials,
@@ -60,11 +61,14 @@ def seed(*, scale=False):
     if worker is not None:
         WorkerAssignment.objects.create(grid=worker.node, worker=worker, kind=WorkerKind.FULL_TIME)
     households, residents = seed_registers(street, rng, example=SEARCH_EXAMPLE)
+    members = party_members(street)
     care = _care_records(worker) if worker is not None else 0
+    care += _neighbours_care(street, rng, skip=worker.node if worker else None)
     return {
         "grid profiles": len(grids),
         "households": households,
         "residents": residents,
+        "party members": members,
         "care records": care,
     }
 
@@ -201,6 +205,92 @@ def seed_registers(street, rng, *, example=None):
         batch_size=BATCH * 2,
     )
     return len(households), len(people)
+
+
+def party_members(street):
+    """Each party-member household's head registered as a party member of the portal (no
+    login), attached to the household's node: the command center's party members and party
+    households then agree."""
+    heads = (
+        Resident.objects.filter(
+            household__party_household__tree_id=street.tree_id, tags__name="党员"
+        )
+        .select_related("household__party_household")
+        .order_by("household__party_household__lft")
+    )
+    taken = set(User.objects.filter(username__startswith="pm_").values_list("username", flat=True))
+    users = [
+        User(
+            username=f"pm_{head.household.party_household.code}",
+            full_name=head.name,
+            role=Role.VOLUNTEER,
+            node=head.household.party_household,
+            is_party_member=True,
+            mobile=head.mobile,
+            password="!",  # no login: the demo logs in as `volunteer`
+        )
+        for head in heads
+        if f"pm_{head.household.party_household.code}" not in taken
+    ]
+    User.objects.bulk_create(users, batch_size=BATCH)
+    return len(users)
+
+
+NEEDS = [
+    ("独居，行动不便，需要定期上门看望、代购药品", "党员中心户每两周上门一次，每月联系家属一次"),
+    ("高龄，听力差，子女在外地", "邻居党员每两周上门，电话每周问候一次，有情况报社区"),
+    ("残疾，出行需要轮椅", "每两周上门，协助办理助残补贴，雨雪天代购生活用品"),
+]
+
+
+def _neighbours_care(street, rng, skip=None):
+    """In every other grid, its oldest vulnerable residents in the care ledger, each looked
+    after by a party member of the grid (党员中心户 serve their neighbours)."""
+    helpers = {}
+    party = User.objects.filter(username__startswith="pm_", node__tree_id=street.tree_id)
+    for user in party.select_related("node").order_by("pk"):
+        grid_code = user.node.code.rsplit("-", 2)[0]
+        helpers.setdefault(grid_code, user)
+    now = timezone.now()
+    records = []
+    grids = OrgNode.objects.filter(tree_id=street.tree_id, kind=NodeKind.GRID).order_by("lft")
+    for grid in grids:
+        helper = helpers.get(grid.code)
+        if helper is None or grid == skip:
+            continue
+        cared = (
+            Resident.objects.filter(household__building__parent=grid, tags__vulnerable=True)
+            .distinct()
+            .order_by("birth_year", "pk")[:2]
+        )
+        for resident in cared:
+            needs, plan = rng.choice(NEEDS)
+            last = now - timedelta(days=rng.uniform(1, 13))
+            records.append(
+                CareRecord(
+                    resident=resident,
+                    needs=needs,
+                    plan=plan,
+                    helper=helper,
+                    visit_every_days=14,
+                    last_visit_at=last,
+                    next_visit_due=last + timedelta(days=14),
+                )
+            )
+    CareRecord.objects.bulk_create(records)
+    # The last visit the ledger names is on the household's visit history too.
+    Visit.objects.bulk_create(
+        [
+            Visit(
+                household_id=r.resident.household_id,
+                worker=r.helper,
+                at=r.last_visit_at,
+                seen="身体状况平稳，家中整洁，药品充足。",
+            )
+            for r in records
+        ]
+    )
+    return len(records)
 
 
 def _care_records(worker):

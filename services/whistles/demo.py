@@ -6,9 +6,12 @@ escalates the overdue ones."""
 import random
 from datetime import timedelta
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from governance.demo import GIVEN, SURNAMES, clock
+from governance.formatting import labelled
 from governance.models import NodeKind, OrgNode, Role, User
 from services.whistles import dispatch, intake, rating, routing
 from services.whistles.models import (
@@ -175,6 +178,7 @@ RESOLUTIONS = [
 ]
 
 
+@translation.override(settings.LANGUAGE_CODE)  # timelines keep their notes' text
 def seed_history(days=365, per_community_per_day=HISTORY_PER_COMMUNITY_PER_DAY):
     """A year of whistles in every community of 红星街道, bulk-written with their timeline:
     each event at its time, in order, matching the whistle's own times (report, routing,
@@ -206,6 +210,7 @@ def seed_history(days=365, per_community_per_day=HISTORY_PER_COMMUNITY_PER_DAY):
             "pk", "parent__parent_id"
         )
     )
+    places = dict(OrgNode.objects.filter(parent=street).values_list("pk", "place_name"))
     per_community = {}
     for building, community in buildings:
         per_community.setdefault(community, []).append(building)
@@ -235,12 +240,13 @@ def seed_history(days=365, per_community_per_day=HISTORY_PER_COMMUNITY_PER_DAY):
     Whistle.objects.bulk_create(rows, batch_size=2000)
     events = []
     for w in rows:
-        events.extend(_history_events(w, rng, cadres.get(w.community_id), handlers, now))
+        cadre = cadres.get(w.community_id)
+        events.extend(_history_events(w, rng, cadre, handlers, places[w.community_id], now))
     WhistleEvent.objects.bulk_create(events, batch_size=5000)
     return len(rows)
 
 
-def _history_events(w, rng, cadre, handlers, now):
+def _history_events(w, rng, cadre, handlers, place, now):
     """The timeline of one generated whistle, each event at the time its fields say."""
 
     def event(kind, at, actor=None, note="", public=True, note_public=False):
@@ -256,7 +262,7 @@ def _history_events(w, rng, cadre, handlers, now):
 
     events = [
         event(EventKind.SUBMITTED, w.created_at),
-        event(EventKind.ROUTED, w.routed_at, note_public=True),
+        event(EventKind.ROUTED, w.routed_at, note=place, note_public=True),
     ]
     if w.responded_at is None:
         return events
@@ -281,11 +287,11 @@ def _history_events(w, rng, cadre, handlers, now):
     if w.closed_at is None:
         return events
     if w.rating:
-        label = Rating(w.rating).label
-        events.append(event(EventKind.RATED, w.closed_at, note=str(label), note_public=True))
+        note = labelled(Rating(w.rating).label, "")
+        events.append(event(EventKind.RATED, w.closed_at, note=note, note_public=True))
         events.append(event(EventKind.CLOSED, w.closed_at, note_public=True))
     else:
-        note = "7天内未评价，自动办结。"
+        note = gettext("Closed automatically: no rating within 7 days.")
         events.append(event(EventKind.CLOSED, w.closed_at, note=note, note_public=True))
     return events
 

@@ -246,7 +246,10 @@ def _furnish(objects, place, *, street, community, grid, building, cadre, handle
     put["workerassignment"] = WorkerAssignment.objects.create(
         grid=grid, worker=worker, kind=WorkerKind.FULL_TIME
     )
-    household = Household.objects.create(building=building, unit="1", room="101", size=2)
+    # The demo registers every flat of its street (1-101 too); the away street has none.
+    household = Household.objects.get_or_create(
+        building=building, unit="1", room="101", defaults={"size": 2}
+    )[0]
     put["household"] = household
     put["resident"] = Resident.objects.create(
         household=household, name="郑淑芬", mobile="13912342222", birth_year=1940

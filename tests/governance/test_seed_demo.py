@@ -89,6 +89,8 @@ def test_the_demo_street_agrees_with_itself():
         community = row["node"]
         counts = cc.node_figures(community, period)["headcounts"]
         assert 0 < counts["party_households"] <= counts["households"], community.code
+        assert counts["party_members"] >= counts["party_households"], community.code
+        assert counts["care_residents"] > 0, community.code
         assert counts["volunteers"] > 0 and counts["teams"] > 0, community.code
         assert row["received"] > 0 and row["wishes_lit"] > 0, community.code
         assert row["volunteer_hours"] > 0, community.code
