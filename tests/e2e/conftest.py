@@ -192,9 +192,10 @@ def person(request, chromium, live_server, e2e_settings):
     shots = Shots(folder)
     contexts = []
 
-    def open_person(name, *, phone=False):
+    def open_person(name, *, phone=False, **options):
+        """`options` go to the browser context, e.g. geolocation and permissions."""
         context = chromium.new_context(
-            base_url=live_server.url, locale="zh-CN", **(PHONE if phone else DESKTOP)
+            base_url=live_server.url, locale="zh-CN", **(PHONE if phone else DESKTOP), **options
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
