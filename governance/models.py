@@ -334,3 +334,39 @@ class PartnerUnit(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- Text messages to residents
+
+
+class OutboundSMS(models.Model):
+    """One text message, written in the transaction of the step it tells of. Its unique key
+    (the object and the event) means a message is queued once, however often it is asked
+    for; `claimed_at` is taken before sending, so two workers never send it twice."""
+
+    mobile = models.CharField(_("mobile"), max_length=11)
+    text = models.CharField(_("message"), max_length=500)
+    dedupe_key = models.CharField(_("message key"), max_length=120, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    gave_up_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # What beat looks for: still to send.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="sms_pending_idx",
+                condition=models.Q(sent_at__isnull=True, gave_up_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return self.dedupe_key

@@ -1,7 +1,8 @@
 """One notification mechanism: an in-app inbox row per recipient, then delivery through the
-outbound channels named in settings.NOTIFICATION_CHANNELS (SMS and WeChat are deployment
-plug-ins; the default writes to the log). Delivery state lives in the database, so a broker
-outage delays messages but never loses them: beat re-sends what is undelivered.
+outbound channels named in settings.NOTIFICATION_CHANNELS (the default writes to the log;
+`SMSChannel` texts the recipient's mobile; WeChat is a deployment plug-in). Delivery state
+lives in the database, so a broker outage delays messages but never loses them: beat
+re-sends what is undelivered.
 """
 
 import logging
@@ -14,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from governance import sms
 from governance.models import Notification, User
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,18 @@ class LogChannel(Channel):
     def send(self, notification):
         logger.info(
             "notify %s: %s %s", notification.recipient_id, notification.title, notification.url
+        )
+
+
+class SMSChannel(Channel):
+    """Staff get their notifications' titles by text message too, through the SMS outbox
+    (governance/sms.py: once per notification, retried; nothing when SMS is off)."""
+
+    def send(self, notification):
+        sms.queue(
+            mobile=notification.recipient.mobile,
+            text=notification.title[:200],
+            key=f"notification:{notification.pk}",
         )
 
 
@@ -65,7 +79,8 @@ def deliver(ids):
     """Send each undelivered notification through every channel. A channel that fails leaves
     the row for the next beat run (up to MAX_ATTEMPTS) and never holds up the others."""
     sent = 0
-    for notification in Notification.objects.filter(pk__in=ids, delivered_at__isnull=True):
+    undelivered = Notification.objects.filter(pk__in=ids, delivered_at__isnull=True)
+    for notification in undelivered.select_related("recipient"):
         # Claim the row first, so two workers never send it twice.
         claimed = Notification.objects.filter(pk=notification.pk, delivered_at__isnull=True).update(
             delivered_at=timezone.now()

@@ -1,11 +1,28 @@
 """The machinery every workflow (whistles, micro-wishes, and what comes) shares: lock the
 row and check its state, then record the step as a timeline event in the same transaction."""
 
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from governance.registry import Registry
+
+
+@dataclass(frozen=True)
+class Listener:
+    """Hears every recorded event: `heard(obj, event)`, in the step's transaction (so what it
+    writes stands or falls with the step). Apps register theirs in `contributions.py`, e.g.
+    the texts a resident is sent; this module imports none of them."""
+
+    heard: Callable
+    order: int = 100
+
+
+listeners = Registry()
 
 
 class TransitionError(ValidationError):
@@ -32,6 +49,9 @@ def step(obj, allowed, action, *, actor=None, check=None):
 def record(obj, kind, *, actor=None, note="", public=False, note_public=False):
     """A timeline event. `public`: the resident sees that the step happened; `note_public`:
     they read its note too (a reason, the result), so internal notes stay internal."""
-    return obj.events.create(
+    event = obj.events.create(
         kind=kind, actor=actor, note=note, public=public or note_public, note_public=note_public
     )
+    for listener in listeners:
+        listener.heard(obj, event)
+    return event

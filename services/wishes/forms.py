@@ -22,6 +22,7 @@ class WishPostForm(ResidentPlaceForm):
         "photo",
         "poster_name",
         "poster_mobile",
+        "sms_consent",
     ]
 
     wish_for = forms.ChoiceField(label=_("Who is the wish for?"), choices=WishFor.choices)
@@ -45,6 +46,11 @@ class WishPostForm(ResidentPlaceForm):
     photo = ImagesField(label=_("Photo (optional, 5 MB)"), max_files=1)
     poster_name = forms.CharField(label=_("Your name"), max_length=50)
     poster_mobile = mobile_number_field()
+    sms_consent = forms.BooleanField(
+        label=_("Text me when my wish moves on (SMS)"),
+        help_text=_("Only about this wish: reviewed, claimed, fulfilled."),
+        required=False,
+    )
 
     def clean_photo(self):
         photos = self.cleaned_data["photo"]
@@ -82,7 +88,7 @@ class EditWishTextForm(StepForm):
     )
     note = forms.CharField(
         label=_("Note"),
-        help_text=_("For staff only."),
+        help_text=_("Why it was edited: for staff only."),
         required=False,
         max_length=500,
     )

@@ -86,6 +86,11 @@ class Wish(ResidentSubmission):
     photo = models.ImageField(_("photo"), upload_to=wish_photo_path, blank=True)
     poster_name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     poster_mobile = models.CharField(_("mobile"), max_length=11, validators=[mainland_mobile])
+    sms_consent = models.BooleanField(
+        _("may be sent text messages"),
+        default=False,
+        help_text=_("The resident agreed to be told by SMS when the wish moves on."),
+    )
 
     status = models.CharField(
         _("status"),

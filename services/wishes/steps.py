@@ -74,6 +74,7 @@ def post_wish(
     photo=None,
     poster_name,
     poster_mobile,
+    sms_consent=False,
     source="",
 ):
     if building is not None and building.parent.parent_id != community.pk:
@@ -90,6 +91,7 @@ def post_wish(
             photo=photo or "",
             poster_name=poster_name,
             poster_mobile=poster_mobile,
+            sms_consent=sms_consent,
             source=source,
         )
         record(wish, WishEventKind.POSTED, public=True)
