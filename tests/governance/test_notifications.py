@@ -1,9 +1,10 @@
 import pytest
 from django.utils import timezone
 
-from governance import notifications
-from governance.models import Notification
+from governance import notifications, sms
+from governance.models import Notification, OutboundSMS
 from tests.factories import UserFactory
+from tests.governance import sms_gateway
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +44,19 @@ def test_a_failing_channel_holds_up_no_one_and_is_retried_a_few_times(flaky_chan
 
 def test_inactive_users_get_nothing():
     assert notifications.notify([UserFactory(username="gone", is_active=False)], title="x") == []
+
+
+def test_the_sms_channel_texts_staff_their_notifications_once(settings, monkeypatch):
+    settings.NOTIFICATION_CHANNELS = ["governance.notifications.SMSChannel"]
+    notifications.channels.cache_clear()
+    try:
+        with sms_gateway.start(settings, monkeypatch) as gateway:
+            user = UserFactory(username="sms-cadre", mobile="13800002222")
+            rows = notifications.notify([user], title="新的微心愿待审核")
+            assert notifications.deliver([rows[0].pk]) == 1
+            sms.send_pending_sms()
+            notifications.deliver([rows[0].pk])  # delivered already: nothing more
+            assert gateway.texts() == ["【红格】新的微心愿待审核"]
+            assert OutboundSMS.objects.get().mobile == "13800002222"
+    finally:
+        notifications.channels.cache_clear()

@@ -175,3 +175,16 @@ def test_two_workers_sending_at_once_send_once(requires_postgres, gateway):
     assert sorted(results) == [False, True]
     assert len(gateway.received) == 1
     assert OutboundSMS.objects.get(pk=row.pk).sent_at is not None
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_admin_list_costs_the_same_however_many_rows(
+    client, superuser, n, django_assert_max_num_queries
+):
+    OutboundSMS.objects.bulk_create(
+        OutboundSMS(mobile=MOBILE, text="x", dedupe_key=f"wish:{i}:posted:{i}") for i in range(n)
+    )
+    client.force_login(superuser)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("admin:governance_outboundsms_changelist"))
+    assert response.status_code == 200 and response.content.decode().count("139****5678") == n

@@ -133,3 +133,16 @@ def test_only_the_wish_s_own_moderators_edit_or_read_the_original(client_for, wo
         wishes.edit_wish_text(wish=wish, actor=world.cadre_b, text="别的社区改的心愿")
     wish.refresh_from_db()
     assert wish.text == EDITED
+
+
+@pytest.mark.parametrize("edits", [1, 6])
+def test_the_review_page_costs_the_same_however_often_edited(
+    client_for, world, edits, django_assert_max_num_queries
+):
+    wish = post(world, text=NAMED)
+    for i in range(edits):
+        wishes.edit_wish_text(wish=wish, actor=world.cadre_a, text=f"{EDITED}（第{i}次）")
+    staff = client_for(world.cadre_a)
+    with django_assert_max_num_queries(16):
+        page = staff.get(reverse("wish-manage-detail", args=[wish.pk]))
+    assert page.status_code == 200 and NAMED in page.content.decode()

@@ -122,3 +122,19 @@ def test_only_a_fulfilled_wish_can_be_said_not_fulfilled(world, volunteer):
     with pytest.raises(wishes.TransitionError):
         wishes.report_not_fulfilled(wish=wish, reason="没有收到")
     assert Wish.objects.get(pk=wish.pk).not_fulfilled_count == 0
+
+
+@pytest.mark.parametrize("rounds", [1, 4])
+def test_the_status_page_costs_the_same_however_long_the_timeline(
+    world, volunteer, rounds, django_assert_max_num_queries
+):
+    wish = fulfilled(world, volunteer)
+    for _ in range(rounds - 1):  # back and forth with the claimer: a longer timeline
+        wish.not_fulfilled_count = 0
+        wish.save(update_fields=["not_fulfilled_count"])
+        wishes.report_not_fulfilled(wish=wish, reason="没有收到")
+        wishes.fulfil_wish(wish=wish, actor=volunteer, note="再送一次")
+    resident = resident_for(wish)
+    with django_assert_max_num_queries(8):
+        page = resident.get(reverse("wish-status", args=[wish.tracking_code]))
+    assert page.status_code == 200 and page.context["not_fulfilled_form"] is not None
