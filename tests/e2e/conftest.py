@@ -145,6 +145,12 @@ class Person:
             self.page.locator(within).get_by_role("button", name=label, exact=True).first.click()
         self.no_server_error()
 
+    def submit(self, form):
+        """Send the form `form` (a selector) with its submit button."""
+        with self.page.expect_navigation():
+            self.page.locator(form).first.locator("button[type=submit]").first.click()
+        self.no_server_error()
+
     def open_step(self, form):
         """Unfold the staff step holding `form` (the first one is open already)."""
         step = self.page.locator("details.step", has=form)
