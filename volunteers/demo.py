@@ -61,10 +61,12 @@ def seed(*, scale=False):
     teams, members = [], {}
     for index, community in enumerate(communities):
         brand, name = TEAMS[index % len(TEAMS)]
+        founded = _at(HISTORY_START - timedelta(days=14), 10)
         team = Team.objects.create(
             brand=brand,
             name=name,
             node=community,
+            created_at=founded,
             description=f"{community.place}{brand}{name}：每周六上午开展志愿服务。",
         )
         people = _volunteers(community, index, rng)
@@ -77,7 +79,9 @@ def seed(*, scale=False):
                     volunteer=profile,
                     is_leader=i == 1,
                     status=MembershipStatus.APPROVED,
-                    decided_at=timezone.now(),
+                    # They joined before the first Saturday they served on.
+                    requested_at=founded + timedelta(days=i % 5),
+                    decided_at=founded + timedelta(days=i % 5 + 1),
                 )
                 for i, profile in enumerate(people)
             ]

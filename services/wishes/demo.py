@@ -31,7 +31,12 @@ WISHES = [
     (WishFor.SELF, WishCategory.REPAIR, "楼道里家门口的灯坏了，晚上回家看不清。"),
     (WishFor.ELDERLY, WishCategory.DAILY, "希望有人帮忙代买一个月的降压药。"),
     (WishFor.CHILD, WishCategory.OTHER, "留守儿童想学跳绳，想要一根计数跳绳。"),
+    (WishFor.ELDERLY, WishCategory.DAILY, "李奶奶想要一台收音机，住3号楼201。"),
+    (WishFor.CHILD, WishCategory.STUDY, "孩子的书包背带断了，想要一个结实的新书包。"),
+    (WishFor.ELDERLY, WishCategory.REPAIR, "楼道的声控灯坏了，老人晚上下楼不方便。"),
 ]
+# The year of lit wishes draws from the ordinary ones (not the edited or returned ones).
+HISTORY_TEXTS = 9
 
 
 def seed_wishes():
@@ -56,6 +61,7 @@ def seed_wishes():
     )
     rng = random.Random(7)
     now = timezone.now()
+    made = []
 
     def replay(index, days_ago, *steps):
         """Post WISHES[index] `days_ago`, then each (days ago, step) in order."""
@@ -73,6 +79,7 @@ def seed_wishes():
             for at, do in steps:
                 demo_clock.move(now - timedelta(days=at))
                 wish = do(wish)
+        made.append(wish)
         return wish
 
     def approve(w):
@@ -118,7 +125,43 @@ def seed_wishes():
     replay(5, 3, (2.5, approve), (1, claim(volunteer)))
     for index, days_ago in ((6, 4), (7, 2), (8, 16)):  # on the wall; the last one stale
         replay(index, days_ago + 1, (days_ago, approve))
-    return len(WISHES) + seed_year_of_wishes(street, rng, now)
+    # A wish that names its resident waits for review; another was edited first (the
+    # original kept for staff) and may be claimed by anyone of the street.
+    replay(9, 0.5)
+
+    def edit(w):
+        text = "一位老人想要一台收音机。"
+        return wishes.edit_wish_text(wish=w, actor=cadre, text=text, note="去掉姓名和门牌")
+
+    def street_only(w):
+        return wishes.approve_wish(wish=w, actor=cadre, claim_within=street)
+
+    replay(9, 3, (2.8, edit), (2.7, street_only))
+
+    # The resident said it was not fulfilled: once (back to its claimer), and twice (back
+    # with the community, in its review queue).
+    def not_yet(reason):
+        return lambda w: wishes.report_not_fulfilled(wish=w, reason=reason)
+
+    replay(
+        10,
+        9,
+        (8.5, approve),
+        (8, claim(volunteer)),
+        (4, fulfil(volunteer, "书包已经交给孩子家长。")),
+        (3, not_yet("书包还没收到")),
+    )
+    replay(
+        11,
+        12,
+        (11.5, approve),
+        (11, claim(volunteer)),
+        (8, fulfil(volunteer, "已经帮忙换好了灯泡。")),
+        (7, not_yet("灯还是不亮")),
+        (5, fulfil(volunteer, "请电工重新接了线。")),
+        (4, not_yet("还是不亮，可能是线路问题")),
+    )
+    return len(made) + seed_year_of_wishes(street, rng, now)
 
 
 HISTORY_WISHES_PER_COMMUNITY = 20
@@ -144,7 +187,7 @@ def seed_year_of_wishes(street, rng, now):
         unit = units[community.pk]
         contact = unit.contacts.order_by("pk").first()
         for _ in range(HISTORY_WISHES_PER_COMMUNITY):
-            for_whom, category, text = rng.choice(WISHES)
+            for_whom, category, text = rng.choice(WISHES[:HISTORY_TEXTS])
             posted = now - timedelta(days=rng.uniform(20, 365))
             approved = posted + timedelta(hours=rng.uniform(2, 48))
             claimed = approved + timedelta(days=rng.uniform(0.2, 6))

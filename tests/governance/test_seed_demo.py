@@ -11,6 +11,7 @@ from governance.models import NodeKind, OrgNode, User
 from grids.models import Household, Resident
 from services.whistles.models import EventKind, Status, Whistle, WhistleEvent
 from services.wishes.models import Wish, WishEvent
+from volunteers.models import Activity, Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +144,6 @@ def test_the_demo_street_agrees_with_itself():
     signed = WhistleEvent.objects.filter(kind=EventKind.SIGNED)
     assert not signed.filter(at__lt=F("whistle__dispatched_at")).exists()
     assert Whistle.objects.filter(status=Status.CLOSED, resolved_at__gt=F("closed_at")).count() == 0
+    # Volunteers joined their team before the first Saturday they served on.
+    first_saturday = Activity.objects.order_by("starts_at").values_list("starts_at", flat=True)[0]
+    assert not Membership.objects.filter(decided_at__gt=first_saturday).exists()
