@@ -7,17 +7,19 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
+from governance import workbooks
 from governance.downloads import XLSX, download
 from governance.forms import PortalForm
 from governance.permissions import Perm
 from governance.scope import scope_root, sees_everything
-from grids import exporting, importing
+from grids import exporting, importing, rejected
 
 SESSION_KEY = "grids-import"  # the previewed rows, waiting for the confirm
 ERRORS_SHOWN = 500
@@ -40,13 +42,19 @@ def import_page(request):
         return _confirm(request)
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if not form.is_valid():
-        return render(request, "grids/import.html", {"form": form, "columns": importing.COLUMNS})
+        left_out = len(rejected.kept(request.session, user=request.user))
+        return render(
+            request,
+            "grids/import.html",
+            {"form": form, "columns": importing.COLUMNS, "left_out": left_out},
+        )
     rows = form.cleaned_data["file"]
     outcome = importing.apply(rows, user=request.user, dry_run=True)
     # The rows, not the file, wait in the session (server-side, this user's only); the token
     # ties the confirm to this preview, so a stale tab cannot import another file's rows.
     token = secrets.token_urlsafe(12)
     request.session[SESSION_KEY] = {"token": token, "rows": rows}
+    rejected.keep(request.session, user=request.user, rows=rows, errors=outcome.errors)
     return render(
         request,
         "grids/import_preview.html",
@@ -67,6 +75,7 @@ def _confirm(request):
     del request.session[SESSION_KEY]  # a second click imports nothing twice
     # Checked again: the registers or the user's area may have changed since the preview.
     outcome = importing.apply(pending["rows"], user=request.user)
+    rejected.keep(request.session, user=request.user, rows=pending["rows"], errors=outcome.errors)
     messages.success(
         request,
         _(
@@ -99,6 +108,24 @@ def _confirm(request):
 def import_template(request):
     response = download(request, "registers-template.xlsx", XLSX)
     exporting.write_template(response)
+    return response
+
+
+@login_required
+@permission_required(Perm.ADD_HOUSEHOLD, raise_exception=True)
+@require_GET
+def rejected_rows(request):
+    """The rows the cadre's latest preview or import left out, with the reasons: only from
+    their own session, so nobody else's rows can be asked for."""
+    rows = rejected.kept(request.session, user=request.user)
+    if not rows:
+        raise Http404(_("No rows were left out of your latest import."))
+    root = scope_root(request.user)
+    today = timezone.localdate()
+    title = workbooks.heading(root.place if root else _("All streets"), as_of=today)
+    name = f"import-rows-left-out-{today.isoformat()}.xlsx"
+    response = download(request, name, XLSX, personal=True)
+    rejected.write_workbook(rows, title=title, stream=response)
     return response
 
 
