@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -196,7 +197,13 @@ def test_the_demo_grid_worker_has_a_full_time_post():
 
     worker = User.objects.get(username="grid_worker")
     assert WorkerAssignment.objects.get(worker=worker).kind == WorkerKind.FULL_TIME
-    assert Household.objects.filter(building__parent=worker.node).count() == 80
+    # As the README says: the demo grid's households, and its search example (#17.6).
+    assert Household.objects.filter(building__parent=worker.node).count() == 136
+    client = Client()
+    client.force_login(worker)
+    for query in ("zjg", "1-101", "2号楼101", "锦绣苑2号楼 101", "锦绣苑2号楼 1-101"):
+        found = client.get(reverse("grids-household-search"), {"q": query}).context["results"]
+        assert "张建国" in [r["name"] for row in found for r in row["residents"]], query
 
 
 @pytest.mark.parametrize("register", ["grids_resident", "grids_carerecord"])
