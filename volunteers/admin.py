@@ -24,6 +24,7 @@ from governance.models import User
 from governance.permissions import Perm
 from governance.scope import restrict
 from governance.uploads import ImagesField
+from services.stations.models import Station
 from volunteers import hours, ledger, rewards, signups, teams
 from volunteers.models import (
     Activity,
@@ -572,7 +573,20 @@ class LedgerEntryAdmin(VolunteerNamesMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 class RewardForm(forms.ModelForm):
     class Meta:
         model = Reward
-        fields = ["node", "name", "picture", "points_cost", "stock", "active"]
+        fields = ["node", "name", "picture", "points_cost", "stock", "active", "pickup_station"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "pickup_station" in self.fields:
+            # Volunteers are told where to collect the gift: every gift saved names a station.
+            self.fields["pickup_station"].required = True
+
+    def clean(self):
+        data = super().clean()
+        node, station = data.get("node"), data.get("pickup_station")
+        if node and station and station.node.tree_id != node.tree_id:
+            self.add_error("pickup_station", _("The pickup station must be in the gift's street."))
+        return data
 
     def clean_picture(self):
         picture = self.cleaned_data.get("picture")
@@ -589,6 +603,12 @@ class RewardAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["active"]
     list_select_related = ["node"]
     search_fields = ["name"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "pickup_station":
+            stations = Station.objects.filter(active=True).select_related("node")
+            kwargs["queryset"] = restrict(stations, request.user).order_by("node__lft", "name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -609,11 +629,25 @@ class RedemptionAdmin(
     """Redeemed on the phone; handed over or cancelled (points refunded) here."""
 
     node_path = "reward__node"
-    list_display = ["reward", "volunteer", "points", "status", "created_at"]
+    list_display = ["reward", "volunteer", "points", "status", "pickup_code", "created_at"]
     list_filter = ["status"]
     list_select_related = ["reward", "volunteer__user"]
-    search_fields = ["volunteer__user__username", "volunteer__user__full_name", "reward__name"]
-    fields = ["reward", "volunteer", "points", "status", "created_at", "closed_at", "closed_by"]
+    search_fields = [
+        "volunteer__user__username",
+        "volunteer__user__full_name",
+        "reward__name",
+        "=pickup_code",
+    ]
+    fields = [
+        "reward",
+        "volunteer",
+        "points",
+        "status",
+        "pickup_code",
+        "created_at",
+        "closed_at",
+        "closed_by",
+    ]
     actions = ["hand_over", "cancel_and_refund"]
 
     def has_add_permission(self, request):

@@ -41,6 +41,20 @@ class DecisionForm(PortalForm):
         return data
 
 
+class RedeemForm(PortalForm):
+    """The confirm page's one-time token (double taps reserve once)."""
+
+    key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+
+
+class PickupCodeForm(PortalForm):
+    code = forms.CharField(
+        label=_("Pickup code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
 class SkillsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from governance.models import NodeKind, OrgNode, User
 from governance.scope import ScopedQuerySet
+from services.stations.models import Station
 
 
 class ProfileQuerySet(ScopedQuerySet):
@@ -476,6 +477,15 @@ class Reward(models.Model):
     points_cost = models.PositiveIntegerField(_("points"), validators=[MinValueValidator(1)])
     stock = models.IntegerField(_("in stock"), default=0, validators=[MinValueValidator(0)])
     active = models.BooleanField(_("on offer"), default=True)
+    # Where the volunteer collects it, with the station's address and opening hours.
+    pickup_station = models.ForeignKey(
+        Station,
+        verbose_name=_("pickup station"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = RewardQuerySet.as_manager()
 
@@ -502,6 +512,14 @@ class RedemptionQuerySet(ScopedQuerySet):
     node_path = "reward__node"
 
 
+def new_pickup_code():
+    """8 characters of the unambiguous alphabet the tracking codes use: read out at a
+    station's counter, 31**8 ≈ 8.5·10^11 possibilities."""
+    from governance.public import CODE_ALPHABET
+
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
 class Redemption(models.Model):
     reward = models.ForeignKey(
         Reward, verbose_name=_("reward"), on_delete=models.PROTECT, related_name="redemptions"
@@ -524,6 +542,11 @@ class Redemption(models.Model):
     closed_by = models.ForeignKey(
         User, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    pickup_code = models.CharField(
+        _("pickup code"), max_length=8, unique=True, default=new_pickup_code, editable=False
+    )
+    # The confirm page's one-time token: a second tap of the same page reserves nothing more.
+    request_key = models.CharField(max_length=40, unique=True, null=True, editable=False)
 
     objects = RedemptionQuerySet.as_manager()
 

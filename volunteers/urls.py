@@ -21,6 +21,13 @@ urlpatterns = [
     path("v/hours/<int:pk>/decide/", phone.decide_hours, name="volunteer-decide-hours"),
     path("v/rewards/", phone.rewards_list, name="volunteer-rewards"),
     path("v/rewards/<int:pk>/redeem/", phone.redeem, name="volunteer-redeem"),
+    path("v/redemptions/<int:pk>/", phone.redemption, name="volunteer-redemption"),
+    path(
+        "v/redemptions/<int:pk>/cancel/",
+        phone.cancel_redemption,
+        name="volunteer-redemption-cancel",
+    ),
+    path("v/handover/", phone.handover, name="volunteer-handover"),
     path("v/rewards/<int:pk>/picture/", phone.reward_picture, name="volunteer-reward-picture"),
     # Certificates (the volunteer, or cadres of their community)
     path(

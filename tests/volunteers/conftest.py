@@ -2,12 +2,13 @@
 tomorrow from 9:00 to 12:00 and a gift in the catalogue."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from governance.models import Role
+from services.stations.models import OpeningHours, Station, StationKind
 from tests.factories import UserFactory
 from volunteers.models import (
     Activity,
@@ -31,6 +32,7 @@ class Service:
     bob: object
     activity: Activity
     reward: Reward
+    station: Station  # where the reward is collected
 
 
 def volunteer(username, node, **fields):
@@ -54,6 +56,25 @@ def make_activity(team, starts_at=T0 + timedelta(days=1), hours=3, capacity=10, 
     )
 
 
+def make_station(node, code="HQA1", name="红旗社区党群服务站"):
+    """A station open Monday to Friday, 9:00-17:00."""
+    kind, _ = StationKind.objects.get_or_create(name="党群服务站")
+    station = Station.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        node=node,
+        address="红旗路1号",
+        latitude=31.23,
+        longitude=121.47,
+    )
+    for weekday in range(5):
+        OpeningHours.objects.create(
+            station=station, weekday=weekday, opens=time(9), closes=time(17)
+        )
+    return station
+
+
 @pytest.fixture
 def service(small_tree):
     community = small_tree.community_a
@@ -68,11 +89,15 @@ def service(small_tree):
             is_leader=user is leader,
             status=MembershipStatus.APPROVED,
         )
+    station = make_station(community)
     return Service(
         team=team,
         leader=leader,
         alice=alice,
         bob=bob,
         activity=make_activity(team),
-        reward=Reward.objects.create(node=community, name="环保购物袋", points_cost=20, stock=5),
+        reward=Reward.objects.create(
+            node=community, name="环保购物袋", points_cost=20, stock=5, pickup_station=station
+        ),
+        station=station,
     )

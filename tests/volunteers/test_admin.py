@@ -10,8 +10,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from governance.models import Role
+from services.stations.models import Station
 from tests.services.images import not_an_image, oversized, photo
-from tests.volunteers.conftest import make_activity, volunteer
+from tests.volunteers.conftest import make_activity, make_station, volunteer
 from volunteers import hours, ledger, rewards
 from volunteers.models import (
     EntryKind,
@@ -435,8 +436,10 @@ def test_the_activity_list_counts_places_and_the_page_shows_the_code(
 
 
 def reward_form(node, **extra):
+    station = Station.objects.filter(node__tree_id=node.tree_id).first() or make_station(node)
     return {
         "node": node.pk,
+        "pickup_station": station.pk,
         "name": "保温杯",
         "points_cost": 80,
         "stock": 3,

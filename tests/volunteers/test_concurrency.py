@@ -177,3 +177,68 @@ def test_check_ledger_fails_when_a_cached_balance_is_tampered_with(service):
 
     with pytest.raises(CommandError):
         call_command("check_ledger")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_volunteers_redeeming_the_last_gift_at_once_get_one(requires_postgres, service):
+    Reward.objects.filter(pk=service.reward.pk).update(stock=1)
+    for person in (service.alice, service.bob):
+        _give(person, 20, f"w:{person.pk}")
+
+    outcomes = _together(
+        [_as(p.pk, rewards.redeem, reward=service.reward) for p in (service.alice, service.bob)]
+    )
+
+    won = [o for o in outcomes if isinstance(o, Redemption)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert (len(won), len(refused)) == (1, 1)
+    assert service.reward.name in refused[0].messages[0]  # "“环保购物袋” is out of stock."
+    assert Reward.objects.get(pk=service.reward.pk).stock == 0
+    loser = service.bob if won[0].volunteer.user_id == service.alice.pk else service.alice
+    assert _profile(loser).points_balance == 20 and not _profile(loser).ledger.filter(
+        kind=EntryKind.REDEEMED
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_on_the_confirm_page_reserves_once(requires_postgres, service):
+    _give(service.alice, 100, "w:plenty")
+
+    outcomes = _together(
+        [_as(service.alice.pk, rewards.redeem, reward=service.reward, key="same-page")] * 2
+    )
+
+    assert all(isinstance(o, Redemption) for o in outcomes), outcomes
+    assert outcomes[0].pk == outcomes[1].pk
+    assert Redemption.objects.count() == 1
+    assert _profile(service.alice).points_balance == 80
+    assert Reward.objects.get(pk=service.reward.pk).stock == 4
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_cancel_and_hand_over_at_once_do_one_of_them(requires_postgres, service, small_tree):
+    from tests.factories import cadre
+
+    staff = cadre(small_tree.community_a, "cadre_here")
+    _give(service.alice, 20, "w:one")
+    redemption = rewards.redeem(reward=service.reward, user=service.alice)
+
+    def by(user_pk, step):
+        def call():
+            actor = User.objects.get(pk=user_pk)
+            return step(redemption=Redemption.objects.get(pk=redemption.pk), actor=actor)
+
+        return call
+
+    outcomes = _together([by(service.alice.pk, rewards.cancel), by(staff.pk, rewards.hand_over)])
+
+    assert sum(isinstance(o, Redemption) for o in outcomes) == 1
+    redemption.refresh_from_db()
+    refunds = _profile(service.alice).ledger.filter(kind=EntryKind.REFUNDED).count()
+    if redemption.status == "cancelled":
+        assert refunds == 1 and _profile(service.alice).points_balance == 20
+    else:
+        assert refunds == 0 and _profile(service.alice).points_balance == 0

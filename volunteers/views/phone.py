@@ -2,6 +2,8 @@
 points and star, teams, the leader's roster and approvals, the gift catalogue. Each action
 calls a workflow module and reports its message; the page redirects back."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +19,26 @@ from django_ratelimit.decorators import ratelimit
 from governance.downloads import private_file
 from governance.forms import flash_form_errors
 from governance.masking import mask_mobile
+from governance.permissions import Perm
 from governance.qr import qr_svg
-from volunteers import attendance, history, hours, rewards, signups, stars, teams
-from volunteers.forms import CheckCodeForm, DecisionForm, MarkForm, SkillsForm
+from services.stations.circle import week_hours
+from volunteers import (
+    attendance,
+    history,
+    hours,
+    rewards,
+    signups,
+    stars,
+    teams,
+)
+from volunteers.forms import (
+    CheckCodeForm,
+    DecisionForm,
+    MarkForm,
+    PickupCodeForm,
+    RedeemForm,
+    SkillsForm,
+)
 from volunteers.models import (
     ACTIVE_SIGNUPS,
     Activity,
@@ -386,7 +405,9 @@ def decide_hours(request, pk):
 
 
 def _rewards(user):
-    return open_to(Reward.objects.filter(active=True), user).select_related("node")
+    return open_to(Reward.objects.filter(active=True), user).select_related(
+        "node", "pickup_station"
+    )
 
 
 @login_required
@@ -404,16 +425,124 @@ def rewards_list(request):
     )
 
 
+def _pickup(reward):
+    """Where and when the gift is collected: its station with the week's hours, or (a gift
+    with no station yet) its community."""
+    station = reward.pickup_station
+    if station is None:
+        return {"station": None, "place": reward.node.place}
+    return {"station": station, "week": week_hours(station)}
+
+
+@login_required
+def redeem(request, pk):
+    """GET: the confirm step (what it costs, what is left, where to collect it). POST: the
+    reservation, once per confirm page however often it is sent."""
+    reward = get_object_or_404(
+        _rewards(request.user).prefetch_related("pickup_station__hours"), pk=pk
+    )
+    if request.method == "POST":
+        form = RedeemForm(request.POST)
+        if not form.is_valid():
+            flash_form_errors(request, form)
+            return redirect("volunteer-redeem", pk=pk)
+        redemption = _act(
+            request,
+            lambda: rewards.redeem(
+                reward=reward, user=request.user, key=form.cleaned_data["key"] or None
+            ),
+            _("Reserved: show the pickup code when you collect “%(name)s”.")
+            % {"name": reward.name},
+        )
+        if redemption is None:
+            return redirect("volunteer-redeem", pk=pk)
+        return redirect("volunteer-redemption", pk=redemption.pk)
+    profile = shown_profile(request.user)
+    after = rewards.points_after(profile, reward)
+    return render(
+        request,
+        "volunteers/redeem.html",
+        {
+            "reward": reward,
+            "profile": profile,
+            "after": after,
+            "missing": max(-after, 0),
+            "can_redeem": after >= 0 and reward.stock > 0,
+            "form": RedeemForm(initial={"key": secrets.token_urlsafe(16)}),
+            **_pickup(reward),
+        },
+    )
+
+
+def _own_redemption(request, pk):
+    return get_object_or_404(
+        Redemption.objects.filter(volunteer__user=request.user)
+        .select_related("reward__node", "reward__pickup_station", "volunteer")
+        .prefetch_related("reward__pickup_station__hours"),
+        pk=pk,
+    )
+
+
+@login_required
+def redemption(request, pk):
+    item = _own_redemption(request, pk)
+    return render(
+        request,
+        "volunteers/redemption.html",
+        {
+            "redemption": item,
+            "can_cancel": item.status == RedemptionStatus.RESERVED,
+            **_pickup(item.reward),
+        },
+    )
+
+
 @login_required
 @require_POST
-def redeem(request, pk):
-    reward = get_object_or_404(_rewards(request.user), pk=pk)
+def cancel_redemption(request, pk):
+    item = _own_redemption(request, pk)
     _act(
         request,
-        lambda: rewards.redeem(reward=reward, user=request.user),
-        _("Reserved: collect “%(name)s” from your community.") % {"name": reward.name},
+        lambda: rewards.cancel(redemption=item, actor=request.user),
+        _("Cancelled: %(points)s points are back.") % {"points": item.points},
     )
-    return redirect("volunteer-rewards")
+    return redirect("volunteer-redemption", pk=pk)
+
+
+@login_required
+@ratelimit(key="user", rate="20/m", method="POST", block=False)
+def handover(request):
+    """Staff at the counter type the volunteer's pickup code: the page shows the gift and
+    whose it is, and a second press hands it over. Codes of other areas are unknown here."""
+    if not request.user.has_perm(Perm.MANAGE_VOLUNTEERS):
+        raise PermissionDenied
+    source = request.POST if request.method == "POST" else request.GET
+    form = PickupCodeForm(source if "code" in source else None)
+    found = None
+    if getattr(request, "limited", False):
+        messages.error(request, _("Too many tries. Wait a minute and try again."))
+    elif form.is_bound and not form.is_valid():
+        flash_form_errors(request, form)
+    elif form.is_bound:
+        found = rewards.to_hand_over(user=request.user, code=form.cleaned_data["code"])
+        if found is None:
+            messages.error(request, _("No gift waits for this pickup code here."))
+        elif request.method == "POST":
+            _act(
+                request,
+                lambda: rewards.hand_over(redemption=found, actor=request.user),
+                _("Handed over: “%(name)s”.") % {"name": found.reward.name},
+            )
+            return redirect("volunteer-handover")
+    return render(
+        request,
+        "volunteers/handover.html",
+        {
+            "form": form,
+            "found": found,
+            "name": shown_name(request.user, found.volunteer) if found else "",
+        },
+    )
 
 
 @login_required
