@@ -5,6 +5,7 @@ from volunteers.views import certificates, exports, phone, stars
 urlpatterns = [
     # The volunteer's phone pages
     path("v/", phone.home, name="volunteer-home"),
+    path("v/activities/new/", phone.new_activity, name="volunteer-activity-new"),
     path("v/activities/<int:pk>/", phone.activity, name="volunteer-activity"),
     path("v/activities/<int:pk>/qr.svg", phone.checkin_qr, name="volunteer-checkin-qr"),
     path("v/activities/<int:pk>/sign-up/", phone.sign_up, name="volunteer-sign-up"),

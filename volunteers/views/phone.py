@@ -23,6 +23,7 @@ from governance.permissions import Perm
 from governance.qr import qr_svg
 from services.stations.circle import week_hours
 from volunteers import (
+    activities,
     attendance,
     history,
     hours,
@@ -32,6 +33,7 @@ from volunteers import (
     teams,
 )
 from volunteers.forms import (
+    ActivityForm,
     CheckCodeForm,
     DecisionForm,
     MarkForm,
@@ -103,6 +105,7 @@ def home(request):
         {
             "profile": shown_profile(request.user),
             "rows": [{"activity": a, "signup": mine.get(a.pk)} for a in upcoming],
+            "can_plan": activities.plannable_teams(request.user).exists(),
         },
     )
 
@@ -155,6 +158,31 @@ def activity(request, pk):
             "can_confirm": signup is not None and signups.may_confirm(signup, now),
         },
     )
+
+
+@login_required
+def new_activity(request):
+    """A team's leader puts an activity on from the phone; only for teams they may plan for
+    (403 for anyone with none)."""
+    choices = activities.plannable_teams(request.user)
+    if not choices.exists():
+        raise PermissionDenied
+    now = timezone.now()
+    form = ActivityForm(
+        request.POST or None, teams=choices, now=now, initial={"team": request.GET.get("team")}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            item = _act(
+                request,
+                lambda: activities.plan_activity(activity=form.instance, actor=request.user),
+                _("The activity is on: volunteers can sign up now."),
+            )
+            if item is not None:
+                return redirect("volunteer-activity", pk=item.pk)
+        else:
+            flash_form_errors(request, form)
+    return render(request, "volunteers/activity_form.html", {"form": form})
 
 
 @login_required
