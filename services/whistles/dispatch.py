@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from governance import people
+from governance.formatting import labelled
 from governance.models import NodeKind
 from governance.notifications import notify
 from governance.workflow import TransitionError, record, step
@@ -219,4 +220,47 @@ def resolve_whistle(*, whistle, actor, note, photos=()):
             ]
         )
         record(w, EventKind.RESOLVED, actor=actor, note=note, note_public=True)
+    return w
+
+
+def move_to_department(w, *, department, actor, kind, note):
+    """Hand a locked whistle in handling to another department of its street: it waits to be
+    signed for again, the resolution clock runs on, the event says where it went."""
+    if department.street_id != w.community.parent_id:
+        raise TransitionError(_("That department does not serve this street."))
+    if department.pk == w.lead_department_id:
+        raise TransitionError(_("The whistle is already with that department."))
+    w.status, w.dispatched_at = Status.DISPATCHED, timezone.now()
+    w.lead_department, w.assigned_grid, w.extension_until = department, None, None
+    w.save(
+        update_fields=[
+            "status",
+            "dispatched_at",
+            "lead_department",
+            "assigned_grid",
+            "extension_until",
+        ]
+    )
+    w.co_departments.remove(department)
+    record(w, kind, actor=actor, note=labelled(department.name, note), public=True)
+    notify(
+        _handlers(w),
+        title=_("Whistle %(code)s dispatched to you") % {"code": w.tracking_code},
+        body=w.description[:200],
+        url=staff_url(w),
+    )
+
+
+def redispatch_whistle(*, whistle, actor, department, note=""):
+    """改派: the street sends an escalated whistle in handling to another department."""
+    with step(
+        whistle,
+        IN_HANDLING,
+        pgettext("step", "re-dispatched"),
+        actor=actor,
+        check=policies.may_supervise,
+    ) as w:
+        move_to_department(
+            w, department=department, actor=actor, kind=EventKind.REDISPATCHED, note=note
+        )
     return w

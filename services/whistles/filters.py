@@ -3,13 +3,14 @@ filtered queryset, so a cadre downloads exactly what they see listed."""
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode
 from governance.public import normalise_code
 from governance.scope import subtree_q
-from services.whistles.models import Category, Status, Whistle
+from services.whistles.models import Category, Status, Supervision, Whistle
 
 
 class WhistleFilter(django_filters.FilterSet):
@@ -40,6 +41,16 @@ class WhistleFilter(django_filters.FilterSet):
         method="filter_overdue",
     )
 
+    supervision = django_filters.ChoiceFilter(
+        label=gettext_lazy("Supervision (督办)"),
+        empty_label=gettext_lazy("All"),
+        choices=[
+            ("open", gettext_lazy("Awaiting an answer")),
+            ("overdue", gettext_lazy("Answer overdue")),
+        ],
+        method="filter_supervision",
+    )
+
     class Meta:
         form = PortalForm
 
@@ -60,6 +71,12 @@ class WhistleFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.filter(pk__in=overdue)
         return queryset.exclude(pk__in=overdue)
+
+    def filter_supervision(self, queryset, name, value):
+        orders = Supervision.objects.filter(answered_at__isnull=True)
+        if value == "overdue":
+            orders = orders.filter(due_at__lt=timezone.now())
+        return queryset.filter(pk__in=orders.values("whistle_id"))
 
     def filter_search(self, queryset, name, value):
         """The tracking code exactly (its unique index), else the words in the address, the

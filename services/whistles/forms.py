@@ -3,6 +3,7 @@ cleaned_data are the keyword arguments of the step)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode
@@ -183,3 +184,75 @@ class BulkDispatchForm(PortalForm):
         # Only whistles the user sees can be ticked: another id is an invalid choice.
         self.fields["whistles"].queryset = visible_whistles(user).order_by("created_at", "pk")
         self.fields["department"].queryset = departments_for(user)
+
+
+def _other_departments(whistle):
+    return Department.objects.filter(street_id=whistle.community.parent_id).exclude(
+        pk=whistle.lead_department_id
+    )
+
+
+class SuperviseForm(StepForm):
+    comment = forms.CharField(
+        label=_("What must be done"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due_at = forms.DateTimeField(
+        label=_("Answer by"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class AnswerSupervisionForm(StepForm):
+    answer = forms.CharField(
+        label=_("Answer"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RedispatchForm(NoteForm):
+    department = forms.ModelChoiceField(
+        Department.objects.none(),
+        label=_("New lead department"),
+        empty_label=_("Choose a department"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _other_departments(self.subject)
+
+
+class CommentForm(StepForm):
+    note = forms.CharField(
+        label=pgettext_lazy("staff note", "Comment"),
+        help_text=_("For staff only."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TransferRequestForm(StepForm):
+    department = forms.ModelChoiceField(
+        Department.objects.none(),
+        label=_("The department that should handle it"),
+        empty_label=_("Choose a department"),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _other_departments(self.subject)
+
+
+class TransferDecisionForm(NoteForm):
+    grant = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        choices=[("yes", _("Grant: re-dispatch there")), ("no", _("Decline the transfer"))],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("grant") is False and not data.get("note", "").strip():
+            self.add_error("note", _("Say why the transfer is declined."))
+        return data

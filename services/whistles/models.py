@@ -176,7 +176,9 @@ class WhistleQuerySet(ScopedQuerySet):
         return Q(Exists(lead)) | Q(Exists(co))
 
     def for_step(self):
-        return self.select_related("category", "community", "lead_department", "assigned_grid")
+        return self.select_related(
+            "category", "community", "lead_department", "assigned_grid", "escalated_to"
+        )
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -346,6 +348,13 @@ class EventKind(models.TextChoices):
     REMINDED = "reminded", _("Reminder sent")
     ESCALATED = "escalated", _("Escalated")
     CALLED_BACK = "called_back", _("Call-back made")
+    SUPERVISED = "supervised", _("Supervision ordered (督办)")
+    SUPERVISION_ANSWERED = "supervision_answered", _("Supervision answered")
+    REDISPATCHED = "redispatched", _("Re-dispatched (改派)")
+    COMMENTED = "commented", pgettext_lazy("staff note", "Comment")
+    TRANSFER_ASKED = "transfer_asked", _("Transfer asked")
+    TRANSFER_GRANTED = "transfer_granted", _("Transfer granted")
+    TRANSFER_DECLINED = "transfer_declined", _("Transfer declined")
 
 
 class WhistleEvent(TimelineEvent):
@@ -434,3 +443,87 @@ class CallBack(models.Model):
 
     def __str__(self):
         return f"{self.whistle_id} {self.due_at:%Y-%m-%d}"
+
+
+class Supervision(models.Model):
+    """督办: a street cadre's order on an escalated whistle, with a deadline, that the
+    handler must answer. Open until answered; overdue when its deadline passes unanswered."""
+
+    whistle = models.ForeignKey(Whistle, on_delete=models.CASCADE, related_name="supervisions")
+    comment = models.TextField(_("what must be done"))
+    due_at = models.DateTimeField(_("answer by"))
+    ordered_by = models.ForeignKey(
+        User, verbose_name=_("ordered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    ordered_at = models.DateTimeField(_("ordered"), default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        User,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supervision order")
+        verbose_name_plural = _("supervision orders")
+        ordering = ["ordered_at", "pk"]
+        constraints = [
+            # One open order at a time: the handler answers it before another is given.
+            models.UniqueConstraint(
+                fields=["whistle"],
+                condition=Q(answered_at__isnull=True),
+                name="supervision_one_open_per_whistle",
+            )
+        ]
+        indexes = [models.Index(fields=["answered_at", "due_at"])]
+
+    def __str__(self):
+        return f"{self.whistle_id} {self.due_at:%Y-%m-%d}"
+
+
+class TransferRequest(models.Model):
+    """A handler asks the community to transfer the whistle to another department; the
+    community grants it (a re-dispatch) or declines it with a reason."""
+
+    whistle = models.ForeignKey(Whistle, on_delete=models.CASCADE, related_name="transfers")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("to department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    asked_by = models.ForeignKey(
+        User, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+    granted = models.BooleanField(_("granted"), null=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        ordering = ["asked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["whistle"],
+                condition=Q(decided_at__isnull=True),
+                name="transfer_one_pending_per_whistle",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.whistle_id} → {self.department_id}"

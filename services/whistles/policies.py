@@ -2,6 +2,7 @@
 
 from governance.permissions import Perm
 from governance.scope import in_scope
+from services.whistles.models import Status
 
 
 def may_triage(user, whistle):
@@ -14,8 +15,30 @@ def may_handle(user, whistle):
     if not user.has_perm(Perm.HANDLE_WHISTLE):
         return False
     if whistle.lead_department_id:
-        return whistle.lead_department.handlers.filter(pk=user.pk).exists()
+        return is_lead_handler(user, whistle)
     return whistle.assigned_grid is not None and in_scope(user, whistle.assigned_grid)
+
+
+def is_lead_handler(user, whistle):
+    return (
+        whistle.lead_department_id is not None
+        and whistle.lead_department.handlers.filter(pk=user.pk).exists()
+    )
+
+
+def may_supervise(user, whistle):
+    """督办 and 改派: the cadres of the node a whistle was escalated to (the street above its
+    community), once it has been escalated."""
+    return (
+        user.has_perm(Perm.TRIAGE_WHISTLE)
+        and whistle.escalated_to_id is not None
+        and in_scope(user, whistle.escalated_to)
+    )
+
+
+def may_comment(user, whistle):
+    """Internal notes: the staff who act on the whistle — triage, handling or supervision."""
+    return may_triage(user, whistle) or may_handle(user, whistle) or may_supervise(user, whistle)
 
 
 def sees_reporter_contact(user, whistle):
@@ -25,3 +48,16 @@ def sees_reporter_contact(user, whistle):
         return True
     callback = getattr(whistle, "callback", None)
     return callback is not None and in_scope(user, callback.node)
+
+
+def sees_reporter_mobile(user, whistle):
+    """The 12345 rule: the unit handling a whistle calls the requester. The lead handler of a
+    signed whistle reads the mobile when the resident agreed to be contacted."""
+    if sees_reporter_contact(user, whistle):
+        return True
+    return (
+        whistle.contact_consent
+        and whistle.status == Status.SIGNED
+        and user.has_perm(Perm.HANDLE_WHISTLE)
+        and is_lead_handler(user, whistle)
+    )

@@ -1,27 +1,35 @@
 """Whistles as the staff lists read them."""
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 
 from governance.scope import scope_roots, sees_everything, subtree_q
-from services.whistles.models import Department, Whistle, overdue_q
+from services.whistles.models import Department, Supervision, Whistle, overdue_q
 
 
 def visible_whistles(user):
     """The whistles this user sees, with what their lists show."""
     return Whistle.objects.visible_to(user).select_related(
-        "category", "community", "building", "lead_department", "assigned_grid"
+        "category", "community", "building", "lead_department", "assigned_grid", "escalated_to"
     )
 
 
 def with_due(whistles, now):
-    """Annotate the running deadline and overdue-ness so lists can sort overdue first."""
+    """Annotate the running deadline and overdue-ness so lists can sort overdue first, and
+    the deadline of an unanswered supervision order (督办) the lists flag."""
     return whistles.annotate_running_due().annotate(
         overdue_first=Case(
             When(overdue_q(now), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         ),
+        supervision_due=Subquery(
+            open_supervisions().filter(whistle=OuterRef("pk")).values("due_at")[:1]
+        ),
     )
+
+
+def open_supervisions():
+    return Supervision.objects.filter(answered_at__isnull=True)
 
 
 def departments_for(user):

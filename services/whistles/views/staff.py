@@ -38,15 +38,23 @@ from services.whistles import (
     orders,
     origins,
     policies,
+    supervision,
+    transfers,
 )
 from services.whistles.filters import WhistleFilter
 from services.whistles.forms import (
+    AnswerSupervisionForm,
     BulkDispatchForm,
     CallBackForm,
+    CommentForm,
     DispatchForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
+    RedispatchForm,
     ResolveForm,
+    SuperviseForm,
+    TransferDecisionForm,
+    TransferRequestForm,
 )
 from services.whistles.models import (
     IN_HANDLING,
@@ -60,6 +68,14 @@ from services.whistles.selectors import visible_whistles, with_due
 
 def _pending_extension(whistle):
     return whistle.extension_until is not None
+
+
+def _open_supervision(whistle):
+    return supervision.open_supervision(whistle) is not None
+
+
+def _pending_transfer(whistle):
+    return transfers.pending_transfer(whistle) is not None
 
 
 WhistleStep = partial(Step, subject="whistle")
@@ -122,6 +138,52 @@ STEPS = {
         states=IN_HANDLING,
         check=policies.may_triage,
         when=_pending_extension,
+    ),
+    "answer-supervision": WhistleStep(
+        gettext_lazy("Answer the supervision order (督办)"),
+        AnswerSupervisionForm,
+        supervision.answer_supervision,
+        states=IN_HANDLING,
+        check=policies.may_handle,
+        when=_open_supervision,
+    ),
+    "ask-transfer": WhistleStep(
+        gettext_lazy("Ask the community to transfer it"),
+        TransferRequestForm,
+        transfers.ask_transfer,
+        states=IN_HANDLING,
+        check=policies.is_lead_handler,
+        when=lambda w: not _pending_transfer(w),
+    ),
+    "decide-transfer": WhistleStep(
+        gettext_lazy("Decide the transfer request"),
+        TransferDecisionForm,
+        transfers.decide_transfer,
+        states=IN_HANDLING,
+        check=policies.may_triage,
+        when=_pending_transfer,
+    ),
+    "supervise": WhistleStep(
+        gettext_lazy("Supervise (督办)"),
+        SuperviseForm,
+        supervision.supervise_whistle,
+        states=IN_HANDLING,
+        check=policies.may_supervise,
+        when=lambda w: not _open_supervision(w),
+    ),
+    "redispatch": WhistleStep(
+        gettext_lazy("Re-dispatch (改派)"),
+        RedispatchForm,
+        dispatch.redispatch_whistle,
+        states=IN_HANDLING,
+        check=policies.may_supervise,
+    ),
+    "comment": WhistleStep(
+        pgettext_lazy("staff note", "Comment"),
+        CommentForm,
+        supervision.comment_whistle,
+        states=supervision.ANY_STATUS,
+        check=policies.may_comment,
     ),
 }
 
@@ -259,6 +321,7 @@ def whistle_detail(request, pk):
     whistle = get_object_or_404(visible_whistles(request.user), pk=pk)
     user = request.user
     contact = policies.sees_reporter_contact(user, whistle)
+    mobile = policies.sees_reporter_mobile(user, whistle)
     callback = CallBack.objects.filter(whistle=whistle).first()
     return render(
         request,
@@ -267,8 +330,11 @@ def whistle_detail(request, pk):
             "whistle": whistle,
             "reporter_name": whistle.reporter_name if contact else mask_name(whistle.reporter_name),
             "reporter_mobile": (
-                whistle.reporter_mobile if contact else mask_mobile(whistle.reporter_mobile)
+                whistle.reporter_mobile if mobile else mask_mobile(whistle.reporter_mobile)
             ),
+            "supervisions": whistle.supervisions.select_related("ordered_by", "answered_by"),
+            "transfer": transfers.pending_transfer(whistle),
+            "now": timezone.now(),
             "origin_links": origins.origin_links(whistle, user) if whistle.by_grid_worker else [],
             "events": whistle.events.select_related("actor"),
             "photo_stages": _photos_by_stage(whistle),

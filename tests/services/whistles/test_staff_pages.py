@@ -60,7 +60,11 @@ def test_the_lifecycle_through_the_staff_pages(client_for, world):
     w = world.submit()
     client = client_for(world.cadre_a)
     page = client.get(detail(w))
-    assert [name for name, _label, _form in page.context["steps"]] == ["accept", "reject"]
+    assert [name for name, _label, _form in page.context["steps"]] == [
+        "accept",
+        "reject",
+        "comment",
+    ]
     client.post(step(w, "accept"), {"note": "收到"})
     client.post(step(w, "dispatch"), {"department": world.city.pk})
     w.refresh_from_db()
@@ -68,7 +72,13 @@ def test_the_lifecycle_through_the_staff_pages(client_for, world):
 
     client = client_for(world.handler)
     page = client.get(detail(w))
-    assert [name for name, _l, _f in page.context["steps"]] == ["sign", "extend", "return"]
+    assert [name for name, _l, _f in page.context["steps"]] == [
+        "sign",
+        "extend",
+        "return",
+        "ask-transfer",
+        "comment",
+    ]
     client.post(step(w, "sign"))
     client.post(step(w, "resolve"), {"note": ""})  # refused: a note is required
     w.refresh_from_db()
