@@ -186,13 +186,17 @@ class VolunteerProfileAdmin(
     search_fields = ["user__username", "user__full_name"]
     fields = ["user", "community", "skills", "registered_on", "points_balance", "stars"]
     readonly_fields = ["points_balance", "stars"]
-    raw_id_fields = ["user"]
+    # A person picker searching by name: the suggestions come from the users' admin, whose
+    # list is the cadre's own subtree (and roles below theirs); the form accepts only people
+    # of the subtree who are not volunteers yet.
+    autocomplete_fields = ["user"]
     action_form = AdjustPointsActionForm
     actions = ["adjust_points"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            kwargs["queryset"] = restrict(User.objects.all(), request.user, "node")
+            people = restrict(User.objects.all(), request.user, "node")
+            kwargs["queryset"] = people.filter(volunteer__isnull=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
