@@ -3,6 +3,7 @@ TWO_FACTOR_REQUIRED=1 (the QR code after the password, the first code, ten recov
 later logins ask for a code, a recovery code works once), and wrong passwords lock the
 account with a translated page."""
 
+from base64 import b32encode
 from datetime import timedelta
 
 import pytest
@@ -87,3 +88,18 @@ def test_wrong_passwords_lock_the_account(world, person, e2e_settings):
     assert zh("Login locked") in visitor.text("h1")
     assert zh("Try again later, or ask an administrator to unlock it.") in visitor.text()
     visitor.shot("still-locked")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the set-up page offers 'or type the key' but shows TOTPDevice.key in hex; "
+    "authenticator apps take the base32 secret of the QR code (governance/account_views.py, "
+    "two_factor_setup) — /tmp/notes/e2e-findings.md",
+)
+def test_the_key_to_type_is_the_one_in_the_qr_code(world, person, e2e_settings):
+    e2e_settings.TWO_FACTOR_REQUIRED = True
+    cadre = person("community_cadre").log_in(world["community_cadre"])
+    cadre.wait_for_path(reverse("two-factor-setup"))
+    typed = cadre.page.locator("main figure.qr figcaption code").inner_text().strip()
+    device = TOTPDevice.objects.get(user=world["community_cadre"])
+    assert typed.replace(" ", "").upper() == b32encode(device.bin_key).decode().rstrip("=")
