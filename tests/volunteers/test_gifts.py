@@ -190,3 +190,14 @@ def test_the_admin_offers_stations_of_the_cadres_area_and_requires_one(service, 
         url("reward", "add"), reward_form(small_tree.community_a, pickup_station=theirs.pk)
     )
     assert outside.status_code == 200 and not Reward.objects.filter(name="保温杯").exists()
+
+
+def test_guessing_pickup_codes_is_rate_limited(service, cadre_a):
+    give(service.alice, 50)
+    redemption = rewards.redeem(reward=service.reward, user=service.alice)
+    staff = client_for(cadre_a)
+    handover = reverse("volunteer-handover")
+    for guess in range(20):
+        staff.get(handover, {"code": f"ZZZZZZ{guess:02d}"})
+    limited = staff.get(handover, {"code": redemption.pickup_code})
+    assert limited.context["found"] is None and messages_of(limited)

@@ -98,3 +98,30 @@ def test_my_page_is_short_on_a_phone_however_long_the_history(service, phone):
     phone.wait_for_url(lambda url: "signups=2" in url)
     playwright.expect(phone.locator("#signups ul.tiles li")).to_have_count(10)
     fits(phone, "03-me-signups-page-2")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_redeeming_a_gift_on_a_phone_confirms_then_gives_the_pickup_code(service, phone):
+    from volunteers.models import Redemption, RedemptionStatus
+
+    ledger.award_points(user=service.alice, points=50, reason="心愿", key="w:gift")
+    sign_in(phone, service.alice, reverse("volunteer-rewards"))
+    fits(phone, "10-gifts")
+    confirm = reverse("volunteer-redeem", args=[service.reward.pk])
+    phone.tap(f"ul.tiles a[href='{confirm}']")
+    phone.wait_for_url(lambda url: url.endswith(confirm))
+    playwright.expect(phone.locator("main")).to_contain_text(service.station.name)
+    fits(phone, "11-gift-confirm")
+    assert not Redemption.objects.exists()
+
+    phone.tap(f"form[action='{confirm}'] button[type=submit]")
+    phone.wait_for_url(lambda url: "/v/redemptions/" in url)
+    redemption = Redemption.objects.get()
+    playwright.expect(phone.locator(".pickup-code")).to_have_text(redemption.pickup_code)
+    fits(phone, "12-gift-pickup-code")
+
+    phone.tap("main form button[type=submit]")  # cancel before hand-over
+    playwright.expect(phone.locator(".messages li.success")).to_be_visible()
+    redemption.refresh_from_db()
+    assert redemption.status == RedemptionStatus.CANCELLED
+    fits(phone, "13-gift-cancelled")

@@ -538,7 +538,8 @@ def cancel_redemption(request, pk):
 
 
 @login_required
-@ratelimit(key="user", rate="20/m", method="POST", block=False)
+# Looking a code up is the guess: count GETs too.
+@ratelimit(key="user", rate="20/m", method=["GET", "POST"], block=False)
 def handover(request):
     """Staff at the counter type the volunteer's pickup code: the page shows the gift and
     whose it is, and a second press hands it over. Codes of other areas are unknown here."""
