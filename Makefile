@@ -34,9 +34,11 @@ RUN_PORT = $(lastword $(subst :, ,$(HOST)))
 # 0.0.0.0 answers the office's network under whatever name or address it is reached by.
 RUN_ALLOWED_HOSTS = $(if $(filter 0.0.0.0,$(RUN_ADDRESS)),*,$(RUN_ADDRESS)$(comma)127.0.0.1$(comma)localhost)
 RUN_PROBE = $(if $(filter 0.0.0.0,$(RUN_ADDRESS)),127.0.0.1,$(RUN_ADDRESS)):$(RUN_PORT)
-# Exits 0 once something accepts connections on the address given.
-PORT_ANSWERS = import socket, sys; host, port = sys.argv[1].rsplit(":", 1); \
-	socket.create_connection((host, int(port)), timeout=1).close()
+# Exits 0 once the portal's health check answers on the address given (not merely something
+# listening on the port, which may be another program's).
+PORT_ANSWERS = import sys, urllib.request; \
+	body = urllib.request.urlopen(f"http://{sys.argv[1]}/healthz/", timeout=2).read(); \
+	sys.exit(b"\"ok\": true" not in body)
 
 run: export DEBUG = 0
 run: export EMBEDDED = 1
@@ -46,18 +48,22 @@ run: translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@trap 'trap - INT TERM; kill -TERM 0' INT TERM; \
-	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & \
-	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST) --workers 2 --threads 4 --timeout 120 --preload \
-		--no-control-socket --access-logfile - & \
-	web=$$!; \
+	@# Stop the three by their ids: signalling the whole group would also hit the worker's pool
+	@# processes, and the worker then waits for them forever.
+	@trap 'trap - INT TERM; kill -TERM $$worker $$beat $$web 2>/dev/null; wait' INT TERM; \
+	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & worker=$$!; \
+	$(VENV)/bin/celery -A config beat --loglevel=INFO & beat=$$!; \
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST) --workers 2 --threads 4 --timeout 120 --graceful-timeout 5 \
+		--preload --no-control-socket --access-logfile - & web=$$!; \
 	until $(PY) -c '$(PORT_ANSWERS)' $(RUN_PROBE) 2>/dev/null; do \
-		kill -0 $$web 2>/dev/null || { echo "The web server did not start on $(HOST)." >&2; kill -TERM 0; }; \
+		if ! kill -0 $$web 2>/dev/null; then \
+			echo "The web server did not start on $(HOST)." >&2; \
+			kill -TERM $$worker $$beat; wait; exit 1; \
+		fi; \
 		sleep 0.5; \
 	done; \
 	echo "Serving http://$(HOST)/ with a Celery worker and beat. Ctrl-C stops all three."; \
-	wait $$web; kill -TERM 0
+	wait $$web; kill -TERM $$worker $$beat 2>/dev/null; wait
 
 # The same with DEBUG on: Django's technical error pages, code reloaded on every change.
 dev: translations
