@@ -210,6 +210,9 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     list_filter = ["role", "is_staff", "is_active"]
     search_fields = ["username", "full_name", "node__name"]
     list_select_related = ["node"]
+    # A searchable picker of the nodes of the user's subtree (OrgNodeAdmin's scoped queryset
+    # answers it), never a raw id or a select of the whole district.
+    autocomplete_fields = ["node"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (gettext_lazy("Person"), {"fields": ["full_name", "mobile", "email", "is_party_member"]}),
@@ -290,6 +293,16 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         if request.user.is_superuser:
             return []
         return ["is_superuser", "groups", "user_permissions"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser:
+            # A cadre's user has a role below theirs and a node in their subtree: without
+            # either it would fall out of every cadre's list the moment it was saved.
+            for name in ("role", "node"):
+                if name in form.base_fields:
+                    form.base_fields[name].required = True
+        return form
 
 
 @admin.register(PersonalDataExport)

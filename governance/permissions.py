@@ -125,7 +125,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.COMMUNITY_CADRE: frozenset(
-        _MANAGE_TREE | _CADRE_WORK | _GRID_REGISTERS | _READ_GRID_REGISTERS | {Perm.VIEW_USER}
+        _MANAGE_TREE
+        | _CADRE_WORK
+        | _GRID_REGISTERS
+        | _READ_GRID_REGISTERS
+        # The community's grid workers and volunteers (MANAGED_ROLES): Django's user admin
+        # adds only with both permissions.
+        | {Perm.VIEW_USER, Perm.ADD_USER, Perm.CHANGE_USER}
     ),
     Role.GRID_WORKER: frozenset(
         {

@@ -304,3 +304,110 @@ def test_the_admin_greets_people_by_their_name(client_for, street_cadre):
     street_cadre.save()
     page = client_for(street_cadre).get("/admin/")
     assert "王建华" in page.content.decode()
+
+
+# --- A community cadre creates the users of their community
+
+
+USER_ADD = reverse("admin:governance_user_add")
+AUTOCOMPLETE = reverse("admin:autocomplete")
+NODE_PICKER = {"app_label": "governance", "model_name": "user", "field_name": "node"}
+
+
+def new_user(node, role="grid_worker", username="new_worker"):
+    return {
+        "username": username,
+        "password1": "a-long-enough-passphrase-7",
+        "password2": "a-long-enough-passphrase-7",
+        "full_name": "网格员新",
+        "mobile": "13800001111",
+        "role": role,
+        "node": node.pk if node else "",
+        "is_staff": "on",
+    }
+
+
+def picked(client, term=""):
+    response = client.get(AUTOCOMPLETE, {**NODE_PICKER, "term": term})
+    assert response.status_code == 200
+    return {int(row["id"]) for row in response.json()["results"]}
+
+
+def test_the_node_is_picked_by_name_from_the_cadres_subtree_only(client_for, cadre_a, small_tree):
+    client = client_for(cadre_a)
+    form = client.get(USER_ADD).content.decode()
+    assert "admin-autocomplete" in form and 'name="node"' in form
+    # No select listing every node of the district: the picker asks as one types.
+    assert f'value="{small_tree.grid_b.pk}"' not in form
+    inside = {
+        small_tree.community_a.pk,
+        small_tree.grid_a.pk,
+        *(b.pk for b in small_tree.buildings_a),
+    }
+    assert picked(client) == inside
+    assert picked(client, "网格") == {small_tree.grid_a.pk}
+    assert picked(client, "幸福") == set() and picked(client, "HX-02") == set()
+
+
+def test_a_community_cadre_creates_a_grid_worker_of_their_grid(client_for, cadre_a, small_tree):
+    from governance.models import User
+
+    response = client_for(cadre_a).post(USER_ADD, new_user(small_tree.grid_a))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user = User.objects.get(username="new_worker")
+    assert (user.role, user.node, user.full_name) == ("grid_worker", small_tree.grid_a, "网格员新")
+    assert user.check_password("a-long-enough-passphrase-7")
+
+
+def test_a_node_outside_the_subtree_is_not_accepted(client_for, cadre_a, small_tree):
+    from governance.models import User
+
+    client = client_for(cadre_a)
+    for node in (small_tree.grid_b, small_tree.street):
+        response = client.post(USER_ADD, new_user(node))
+        assert response.status_code == 200
+        assert "node" in response.context["adminform"].form.errors
+    assert not User.objects.filter(username="new_worker").exists()
+
+
+def test_a_community_cadre_gives_only_the_roles_below_and_always_a_role_and_node(
+    client_for, cadre_a, small_tree
+):
+    from governance.models import User
+
+    client = client_for(cadre_a)
+    refused = [
+        new_user(small_tree.community_a, role="community_cadre"),
+        new_user(small_tree.street, role="street_cadre"),
+        new_user(small_tree.grid_a, role=""),
+        new_user(None, role="volunteer"),
+        new_user(small_tree.community_a, role="grid_worker"),  # a grid worker needs a grid
+    ]
+    for data in refused:
+        response = client.post(USER_ADD, data)
+        assert response.status_code == 200, data
+        assert response.context["adminform"].form.errors, data
+    assert not User.objects.filter(username="new_worker").exists()
+    volunteer = client.post(USER_ADD, new_user(small_tree.community_a, role="volunteer"))
+    assert volunteer.status_code == 302
+    assert User.objects.get(username="new_worker").role == "volunteer"
+
+
+def test_a_grid_worker_may_neither_pick_nodes_nor_add_users(client_for, small_tree):
+    from tests.factories import cadre
+
+    client = client_for(cadre(small_tree.grid_a, "gw_add"))
+    assert client.get(USER_ADD).status_code in (302, 403)
+    response = client.get(AUTOCOMPLETE, {**NODE_PICKER, "term": ""})
+    assert response.status_code in (302, 403) and b"results" not in response.content
+
+
+@pytest.mark.parametrize("grids", [1, 12])
+def test_the_node_picker_query_count_does_not_grow(
+    client_for, cadre_a, small_tree, django_assert_max_num_queries, grids
+):
+    for g in range(grids):
+        NodeFactory(parent=small_tree.community_a, code=f"HX-01-6{g:02d}")
+    client = client_for(cadre_a)
+    with django_assert_max_num_queries(8):
+        picked(client)

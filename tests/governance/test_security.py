@@ -284,16 +284,20 @@ def test_no_template_holds_inline_script():
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), template
 
 
-def test_only_those_who_change_users_may_reset_or_unlock(client_for, cadre_a, small_tree):
-    """A community cadre reads the users of the community but changes none."""
-    volunteer = UserFactory(username="vol", role="volunteer", node=small_tree.community_a)
-    before = volunteer.password
+def test_a_cadre_resets_only_the_passwords_of_their_own_area(client_for, cadre_a, small_tree):
+    """A community cadre changes the users below them in their community (and so may reset
+    their passwords), never those of another community."""
+    own = UserFactory(username="vol", role="volunteer", node=small_tree.community_a)
+    other = UserFactory(username="vol_b", role="volunteer", node=small_tree.community_b)
+    before = other.password
     client_for(cadre_a).post(
         reverse("admin:governance_user_changelist"),
-        {"action": "reset_passwords", "_selected_action": [volunteer.pk]},
+        {"action": "reset_passwords", "_selected_action": [own.pk, other.pk]},
     )
-    volunteer.refresh_from_db()
-    assert volunteer.password == before and not volunteer.must_change_password
+    other.refresh_from_db()
+    own.refresh_from_db()
+    assert other.password == before and not other.must_change_password
+    assert own.must_change_password
 
 
 def test_a_residents_name_stays_out_of_the_trail(small_tree):
