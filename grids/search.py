@@ -1,7 +1,7 @@
 """The household search of the grid worker's phone: what people type — a building, a unit
 and room (`1-101`, `1单元101室`), both (`2号楼101`, `锦绣苑2号楼 1-101`, `2-1-101`), a
 resident's name or its pinyin initials (`zjg` for 张建国) — read as one filter on the
-households the user sees, answered by one query (residents prefetched)."""
+households the user sees: one query, and one more for their residents."""
 
 import re
 import unicodedata
