@@ -1,6 +1,7 @@
 """Demo volunteer service for 红星街道: a team in every community, a year and a half of
 Saturday activities with approved hours and the points they earned, a gift
-catalogue, last December's confirmed star round, and activities the demo volunteer can join
+catalogue picked up at the community's station (a gift 陈海燕 reserved, waiting to be handed
+over), last December's confirmed star round, and activities the demo volunteer can join
 today (one is under way now, so check-in works on `make run`).
 
 History is bulk-written with the same numbers the workflows would produce (hours clipped to
@@ -14,8 +15,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone, translation
 
-from governance.demo import GIVEN, SURNAMES
+from governance.demo import GIVEN, SURNAMES, clock
 from governance.models import NodeKind, OrgNode, Role, User
+from governance.scope import subtree_q
+from services.stations import demo as stations_demo
+from services.stations.models import Station
 from volunteers import stars
 from volunteers.hours import ledger_reason, points_for
 from volunteers.models import (
@@ -34,6 +38,7 @@ from volunteers.models import (
     Team,
     VolunteerProfile,
 )
+from volunteers.rewards import redeem
 
 TEAMS = [
     ("守望彩虹", "助老服务队"),
@@ -56,6 +61,7 @@ def seed(*, scale=False):
     if street is None or Team.objects.filter(node__tree_id=street.tree_id).exists():
         return {"volunteer teams": 0, "service hours": 0}
     rng = random.Random(5)
+    stations = stations_demo.seed_stations()  # gifts are picked up at a station: first
     communities = list(street.get_children().order_by("lft"))
     demo_volunteer = User.objects.filter(username="volunteer").first()
     teams, members = [], {}
@@ -88,15 +94,41 @@ def seed(*, scale=False):
         )
         teams.append(team)
         members[team.pk] = people
+        pickup = _pickup_station(community, street)
         Reward.objects.bulk_create(
-            [Reward(node=community, name=n, points_cost=c, stock=s) for n, c, s in GIFTS]
+            [
+                Reward(node=community, name=n, points_cost=c, stock=s, pickup_station=pickup)
+                for n, c, s in GIFTS
+            ]
         )
     hours = sum(_history(team, members[team.pk], rng) for team in teams)
     _book_points()
     _confirmed_round(date(2025, 12, 31))
+    if demo_volunteer is not None:
+        _reserved_gift(demo_volunteer)
     for team in teams:
         _coming_up(team, members[team.pk][0])
-    return {"volunteer teams": len(teams), "service hours": hours}
+    return {"service stations": stations, "volunteer teams": len(teams), "service hours": hours}
+
+
+def _pickup_station(community, street):
+    """The community's own station (its 党群服务站 first), else one of the street's."""
+    active = Station.objects.filter(active=True).order_by("code")
+    return (
+        active.filter(subtree_q(community, "node")).first()
+        or active.filter(node__tree_id=street.tree_id).first()
+    )
+
+
+def _reserved_gift(user):
+    """陈海燕 reserved a gift five days ago, not yet picked up: the community hands it over by
+    its pickup code. Through the real step, after her last hours were booked and before the
+    wishes she lit, so her ledger's running balance reads in time order."""
+    reward = Reward.objects.filter(node=user.node, name=GIFTS[1][0]).first()
+    if reward is None:
+        return
+    with clock(timezone.now() - timedelta(days=5)):
+        redeem(reward=reward, user=user)
 
 
 def _volunteers(community, index, rng):

@@ -11,7 +11,7 @@ from governance.models import NodeKind, OrgNode, User
 from grids.models import Household, Resident
 from services.whistles.models import EventKind, Status, Whistle, WhistleEvent
 from services.wishes.models import Wish, WishEvent
-from volunteers.models import Activity, Membership
+from volunteers.models import Activity, Membership, RedemptionStatus, Reward
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +144,19 @@ def test_the_demo_street_agrees_with_itself():
     signed = WhistleEvent.objects.filter(kind=EventKind.SIGNED)
     assert not signed.filter(at__lt=F("whistle__dispatched_at")).exists()
     assert Whistle.objects.filter(status=Status.CLOSED, resolved_at__gt=F("closed_at")).count() == 0
+    # Gifts are picked up at a station of their community (else of the street); 陈海燕's
+    # reserved gift waits there, and her ledger's running balance reads in time order.
+    for reward in Reward.objects.select_related("pickup_station__node", "node"):
+        station = reward.pickup_station.node
+        assert station.tree_id == reward.node.tree_id, reward
+    volunteer = User.objects.get(username="volunteer").volunteer
+    assert volunteer.redemptions.filter(status=RedemptionStatus.RESERVED).count() == 1
+    balance = 0
+    for points, after in volunteer.ledger.order_by("at", "pk").values_list(
+        "points", "balance_after"
+    ):
+        balance += points
+        assert after == balance
     # Volunteers joined their team before the first Saturday they served on.
     first_saturday = Activity.objects.order_by("starts_at").values_list("starts_at", flat=True)[0]
     assert not Membership.objects.filter(decided_at__gt=first_saturday).exists()
