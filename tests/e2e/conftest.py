@@ -148,7 +148,7 @@ class Person:
     def submit(self, form):
         """Send the form `form` (a selector) with its submit button."""
         with self.page.expect_navigation():
-            self.page.locator(form).first.locator("button[type=submit]").first.click()
+            self.page.locator(form).first.locator(":is(button, input)[type=submit]").first.click()
         self.no_server_error()
 
     def open_step(self, form):
