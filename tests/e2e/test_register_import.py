@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from grids.models import Household, Resident
+from grids.models import Household, Resident, ResidentTag
 from tests.e2e.conftest import zh
 from tests.e2e.world import red_star_street
 
@@ -49,6 +49,9 @@ def sheet():
 
 @pytest.fixture
 def world(transactional_db):
+    # The migrations' tags, flushed by the live server's transactional tests before this one.
+    for name, vulnerable in (("独居老人", True), ("党员", False)):
+        ResidentTag.objects.get_or_create(name=name, defaults={"vulnerable": vulnerable})
     return red_star_street()
 
 
