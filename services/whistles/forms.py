@@ -2,12 +2,19 @@
 cleaned_data are the keyword arguments of the step)."""
 
 from django import forms
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode
-from governance.public import PlaceChoiceField, ResidentPlaceForm, mobile_number_field
+from governance.public import (
+    HoneypotForm,
+    PlaceChoiceField,
+    ResidentPlaceForm,
+    mobile_number_field,
+    normalise_code,
+)
 from governance.step_pages import NoteForm, StepForm
 from governance.uploads import ImagesField
 from services.whistles.models import CallBackOutcome, Category, Department, Rating, Whistle
@@ -256,3 +263,47 @@ class TransferDecisionForm(NoteForm):
         if data.get("grant") is False and not data.get("note", "").strip():
             self.add_error("note", _("Say why the transfer is declined."))
         return data
+
+
+SUPPORT_SALT = "whistle-support"
+SUPPORT_LINK_AGE = 24 * 3600  # seconds a 已有人反映 page's 附议 buttons stay valid
+
+
+def support_token(whistle):
+    """The whistle a 附议 button adds a voice to, signed: the page that shows it is the only
+    way to one, so whistles cannot be supported by guessing numbers."""
+    return signing.dumps(whistle.pk, salt=SUPPORT_SALT)
+
+
+class SupportForm(HoneypotForm):
+    token = forms.CharField(widget=forms.HiddenInput)
+    mobile = mobile_number_field()
+
+    def clean_token(self):
+        try:
+            pk = signing.loads(
+                self.cleaned_data["token"], salt=SUPPORT_SALT, max_age=SUPPORT_LINK_AGE
+            )
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                _("This page is too old: please open the form again.")
+            ) from None
+        whistle = Whistle.objects.filter(pk=pk).first()
+        if whistle is None:
+            raise forms.ValidationError(_("This report no longer exists."))
+        return whistle
+
+
+class MergeForm(StepForm):
+    into = forms.CharField(
+        label=_("Tracking code of the report that carries on"),
+        max_length=20,
+        help_text=_("This one closes; its resident and supporters follow that report."),
+    )
+
+    def clean_into(self):
+        code = normalise_code(self.cleaned_data["into"])
+        survivor = Whistle.objects.visible_to(self.user).filter(tracking_code=code).first()
+        if survivor is None:
+            raise forms.ValidationError(_("No report with that code in your area."))
+        return survivor

@@ -267,6 +267,14 @@ class Whistle(ResidentSubmission):
         _("rating"), choices=Rating.choices, null=True, blank=True
     )
     rating_comment = models.TextField(_("rating comment"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
 
     objects = WhistleQuerySet.as_manager()
 
@@ -355,6 +363,8 @@ class EventKind(models.TextChoices):
     TRANSFER_ASKED = "transfer_asked", _("Transfer asked")
     TRANSFER_GRANTED = "transfer_granted", _("Transfer granted")
     TRANSFER_DECLINED = "transfer_declined", _("Transfer declined")
+    MERGED = "merged", _("Merged into the same report")
+    MERGED_IN = "merged_in", _("A duplicate report merged in")
 
 
 class WhistleEvent(TimelineEvent):
@@ -527,3 +537,22 @@ class TransferRequest(models.Model):
 
     def __str__(self):
         return f"{self.whistle_id} → {self.department_id}"
+
+
+class Supporter(models.Model):
+    """附议: a resident who adds their voice to an open whistle instead of reporting it again.
+    One row per mobile per whistle; when a duplicate is merged its supporters follow."""
+
+    whistle = models.ForeignKey(Whistle, on_delete=models.CASCADE, related_name="supporters")
+    mobile = models.CharField(_("mobile"), max_length=11, validators=[mainland_mobile])
+    created_at = models.DateTimeField(_("supported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("supporter")
+        verbose_name_plural = _("supporters")
+        constraints = [
+            models.UniqueConstraint(fields=["whistle", "mobile"], name="supporter_once_per_mobile")
+        ]
+
+    def __str__(self):
+        return f"{self.whistle_id} {self.pk}"

@@ -9,7 +9,13 @@ from services.whistles.models import Department, Supervision, Whistle, overdue_q
 def visible_whistles(user):
     """The whistles this user sees, with what their lists show."""
     return Whistle.objects.visible_to(user).select_related(
-        "category", "community", "building", "lead_department", "assigned_grid", "escalated_to"
+        "category",
+        "community",
+        "building",
+        "lead_department",
+        "assigned_grid",
+        "escalated_to",
+        "merged_into",
     )
 
 

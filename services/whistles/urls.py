@@ -6,6 +6,7 @@ urlpatterns = [
     # Residents (no login)
     path("report/", public.report, name="whistle-report"),
     path("report/buildings/", public.community_buildings, name="community-buildings"),
+    path("report/support/", public.support, name="whistle-support"),
     path("report/submitted/<str:code>/", public.submitted, name="whistle-submitted"),
     path("track/", public.track, name="whistle-track"),
     path("track/<str:code>/", public.status, name="whistle-status"),

@@ -15,21 +15,58 @@ from governance.downloads import private_file
 from governance.models import NodeKind, OrgNode
 from governance.params import parse_id
 from governance.public import (
+    ip_limit_wait,
     known_or_none,
     knows_code,
     lookup_view,
+    mobile_limit_wait,
     normalise_code,
     submission_view,
     submitted_page,
+    too_many_requests,
 )
 from governance.workflow import TransitionError
-from services.whistles import intake, rating
-from services.whistles.forms import RatingForm, WhistleReportForm
+from services.whistles import duplicates, intake, rating
+from services.whistles.forms import RatingForm, SupportForm, WhistleReportForm, support_token
 from services.whistles.models import Status, Whistle, WhistlePhoto
+
+
+def _similar_page(request):
+    """已有人反映: when a report names a building with open whistles of the same kind, show
+    them (kind, status and date only) before filing another; None when there are none or the
+    resident chose to send theirs as new."""
+    if request.method != "POST" or request.POST.get("as_new"):
+        return None
+    form = WhistleReportForm(request.POST, request.FILES)
+    if form.is_bot() or not form.is_valid():
+        return None  # the toolkit answers bots, errors and rate limits as for any report
+    data = form.cleaned_data
+    similar = duplicates.open_similar(category=data["category"], building=data.get("building"))
+    if not similar:
+        return None
+    return render(
+        request,
+        "services/whistle_similar.html",
+        {
+            "similar": [(w, support_token(w)) for w in similar],
+            "mobile": data["reporter_mobile"],
+            "support_form": SupportForm(),
+            "resend": [
+                (name, value)
+                for name in form.fields
+                if name not in ("photos", "website")
+                for value in request.POST.getlist(name)
+            ],
+            "photos": form["photos"],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def report(request):
+    similar = _similar_page(request)
+    if similar is not None:
+        return similar
     return submission_view(
         request,
         form_class=WhistleReportForm,
@@ -47,6 +84,31 @@ def report(request):
             "track_url": reverse("whistle-track"),
         },
     )
+
+
+@require_POST
+def support(request):
+    """附议: a resident adds their voice to an open whistle (honeypot, rate limits per address
+    and per mobile, as for a report)."""
+    template = "services/whistle_supported.html"
+    form = SupportForm(request.POST)
+    if form.is_bot():  # looks like success to the bot; nothing is saved
+        return render(request, template, {"whistle": None})
+    wait = ip_limit_wait(request, group="whistle-support")
+    if wait:
+        return too_many_requests(request, wait)
+    if not form.is_valid():
+        return render(request, template, {"form": form}, status=400)
+    wait = mobile_limit_wait(request, group="whistle-support", mobile=form.cleaned_data["mobile"])
+    if wait:
+        return too_many_requests(request, wait)
+    try:
+        whistle, _added = duplicates.support_whistle(
+            whistle=form.cleaned_data["token"], mobile=form.cleaned_data["mobile"]
+        )
+    except TransitionError as error:
+        return render(request, template, {"refused": error.message}, status=409)
+    return render(request, template, {"whistle": whistle, "voices": whistle.supporters.count()})
 
 
 @require_GET

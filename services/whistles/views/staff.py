@@ -33,6 +33,7 @@ from services.whistles import (
     bulk,
     callbacks,
     dispatch,
+    duplicates,
     exporting,
     figures,
     orders,
@@ -50,6 +51,7 @@ from services.whistles.forms import (
     DispatchForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
+    MergeForm,
     RedispatchForm,
     ResolveForm,
     SuperviseForm,
@@ -58,6 +60,7 @@ from services.whistles.forms import (
 )
 from services.whistles.models import (
     IN_HANDLING,
+    OPEN_STATUSES,
     CallBack,
     Status,
     Whistle,
@@ -177,6 +180,13 @@ STEPS = {
         dispatch.redispatch_whistle,
         states=IN_HANDLING,
         check=policies.may_supervise,
+    ),
+    "merge": WhistleStep(
+        gettext_lazy("Merge into another report (duplicate)"),
+        MergeForm,
+        duplicates.merge_whistle,
+        states=OPEN_STATUSES,
+        check=policies.may_triage,
     ),
     "comment": WhistleStep(
         pgettext_lazy("staff note", "Comment"),
@@ -334,6 +344,8 @@ def whistle_detail(request, pk):
             ),
             "supervisions": whistle.supervisions.select_related("ordered_by", "answered_by"),
             "transfer": transfers.pending_transfer(whistle),
+            "supporters": whistle.supporters.count(),
+            "merged": list(whistle.merged.only("pk", "tracking_code")),
             "now": timezone.now(),
             "origin_links": origins.origin_links(whistle, user) if whistle.by_grid_worker else [],
             "events": whistle.events.select_related("actor"),

@@ -20,6 +20,8 @@ def form_data(world, **overrides):
         "reporter_name": "王秀英",
         "reporter_mobile": "13612345678",
         "contact_consent": "on",
+        # Past the 已有人反映 page (tests/services/whistles/test_duplicates.py): a new report.
+        "as_new": "1",
     }
     data.update(overrides)
     return data
