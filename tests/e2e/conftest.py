@@ -35,13 +35,6 @@ PHONE = {
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 
-def pytest_collection_modifyitems(items):
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.path).parents:
-            item.add_marker(pytest.mark.browser)
-
-
 @pytest.fixture(scope="package")
 def chromium(tmp_path_factory):
     """One headless Chromium for the package (contexts are cheap, browsers are not)."""

@@ -15,6 +15,8 @@ from tests.e2e.conftest import zh
 from tests.e2e.world import red_star_street
 from tests.factories import cadre as cadre_of
 
+pytestmark = pytest.mark.browser  # Chromium: skipped without it (tests/e2e/conftest.py)
+
 
 @pytest.fixture
 def world(transactional_db):

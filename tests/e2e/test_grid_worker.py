@@ -16,6 +16,8 @@ from services.whistles.models import Category, Status, Urgency
 from tests.e2e.conftest import zh
 from tests.e2e.world import red_star_street
 
+pytestmark = pytest.mark.browser  # Chromium: skipped without it (tests/e2e/conftest.py)
+
 
 @pytest.fixture
 def world(transactional_db):

@@ -13,6 +13,9 @@ from grids.models import Household, Resident, ResidentTag
 from tests.e2e.conftest import zh
 from tests.e2e.world import red_star_street
 
+pytestmark = pytest.mark.browser  # Chromium: skipped without it (tests/e2e/conftest.py)
+
+
 HEADERS = [
     "楼栋编码",
     "单元",

@@ -16,6 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.e2e.conftest import PASSWORD, zh
 from tests.e2e.world import red_star_street
 
+pytestmark = pytest.mark.browser  # Chromium: skipped without it (tests/e2e/conftest.py)
+
 
 @pytest.fixture
 def world(transactional_db):

@@ -23,6 +23,9 @@ from services.stations.models import (
 from tests.e2e.conftest import zh
 from tests.e2e.world import red_star_street
 
+pytestmark = pytest.mark.browser  # Chromium: skipped without it (tests/e2e/conftest.py)
+
+
 CENTRE = (36.0671, 120.3826)  # 红旗社区
 
 

@@ -31,6 +31,8 @@ from volunteers.models import (
     VolunteerProfile,
 )
 
+pytestmark = pytest.mark.browser  # Chromium: skipped without it (tests/e2e/conftest.py)
+
 
 @pytest.fixture
 def world(transactional_db):

@@ -26,6 +26,9 @@ from services.whistles.models import (
 from tests.e2e.conftest import zh
 from tests.e2e.world import red_star_street
 
+pytestmark = pytest.mark.browser  # Chromium: skipped without it (tests/e2e/conftest.py)
+
+
 MOBILE = "13912345678"
 
 

@@ -14,6 +14,9 @@ from tests.e2e.test_whistles import png
 from tests.e2e.world import red_star_street
 from volunteers.models import LedgerEntry
 
+pytestmark = pytest.mark.browser  # Chromium: skipped without it (tests/e2e/conftest.py)
+
+
 MOBILE = "13698765432"
 
 
