@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from mptt.admin import DraggableMPTTAdmin
 
 from governance import audit, security
-from governance.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
-from governance.masking import mask_mobile
+from governance.admin_scope import MaskedRowLabelMixin, ReadOnlyAdminMixin, ScopedAdminMixin
+from governance.masking import mask_mobile, mask_name
 from governance.models import OrgNode, PartnerUnit, PersonalDataExport, User
 from governance.params import parse_id
 from governance.roles import MANAGED_ROLES, Role
@@ -204,9 +204,20 @@ class OrgNodeAdmin(ScopedAdminMixin, DraggableMPTTAdmin):
         return super()._move_node(request)
 
 
+def shown_user_name(viewer, user):
+    """Volunteers' names are their community's register (volunteers/profiles.py): its cadres
+    read them in full, the street masked. Staff names are public to their colleagues."""
+    name = str(user)
+    if user.role != Role.VOLUNTEER or viewer.is_superuser:
+        return name
+    if viewer.role == Role.COMMUNITY_CADRE and in_scope(viewer, user.node):
+        return name
+    return mask_name(name)
+
+
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
-    list_display = ["username", "full_name", "masked_mobile", "role", "node", "is_active"]
+class UserAdmin(MaskedRowLabelMixin, ScopedAdminMixin, DjangoUserAdmin):
+    list_display = ["username", "person", "masked_mobile", "role", "node", "is_active"]
     list_filter = ["role", "is_staff", "is_active"]
     search_fields = ["username", "full_name", "node__name"]
     list_select_related = ["node"]
@@ -250,6 +261,17 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     ]
 
     actions = ["reset_passwords", "unlock_logins"]
+
+    def get_list_display(self, request):
+        # The name column masks by who is looking (a closure: the admin is shared by threads).
+        @admin.display(description=gettext_lazy("full name"), ordering="full_name")
+        def person(user):
+            return shown_user_name(request.user, user)
+
+        return [person if column == "person" else column for column in self.list_display]
+
+    def row_label(self, user):
+        return mask_name(str(user))
 
     @admin.display(description=gettext_lazy("mobile"))
     def masked_mobile(self, user):
@@ -322,6 +344,12 @@ class PartnerUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["node"]
     search_fields = ["name"]
     filter_horizontal = ["contacts"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "contacts":
+            field.label_from_instance = lambda user: shown_user_name(request.user, user)
+        return field
 
 
 admin.site.unregister(LogEntry)

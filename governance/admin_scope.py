@@ -2,7 +2,11 @@
 
 from operator import attrgetter
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from governance.models import OrgNode, User
 from governance.scope import in_scope, restrict
@@ -54,6 +58,23 @@ class ScopedAdminMixin:
             users = restrict(db_field.related_model.objects.all(), request.user, "node")
             kwargs["queryset"] = users.complex_filter(db_field.get_limit_choices_to())
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class MaskedRowLabelMixin:
+    """Django labels each row's action box with str(obj), a person's full name; the label
+    only tells rows apart, so it reads the row's number and `row_label` (masked)."""
+
+    def row_label(self, obj):
+        raise NotImplementedError
+
+    def action_checkbox(self, obj):
+        label = f"#{obj.pk} {self.row_label(obj)}"
+        attrs = {
+            "class": "action-select",
+            "aria-label": format_html(_("Select this object for an action - {}"), label),
+        }
+        checkbox = forms.CheckboxInput(attrs, lambda value: False)
+        return checkbox.render(ACTION_CHECKBOX_NAME, str(obj.pk))
 
 
 class ReadOnlyAdminMixin:

@@ -10,15 +10,14 @@ from operator import attrgetter
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from governance.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
+from governance.admin_scope import MaskedRowLabelMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 from governance.masking import mask_name
 from governance.models import User
 from governance.permissions import Perm
@@ -50,7 +49,7 @@ def error_text(error):
     return str(error) or _("You may not take this action here.")
 
 
-class VolunteerNamesMixin:
+class VolunteerNamesMixin(MaskedRowLabelMixin):
     """Lists show the volunteer's name through shown_name: `volunteer_column` is the column
     that names them, `volunteer_path` the path from the row to its VolunteerProfile ("" for
     the profile itself). A row's own page names the person in full (its title, read-only
@@ -79,15 +78,8 @@ class VolunteerNamesMixin:
             return None
         return super().get_list_display_links(request, list_display)
 
-    def action_checkbox(self, obj):
-        # Django labels the box with str(obj), the full name; the label only tells rows apart.
-        label = f"#{obj.pk} {mask_name(str(self.profile_of(obj).user))}"
-        attrs = {
-            "class": "action-select",
-            "aria-label": format_html(_("Select this object for an action - {}"), label),
-        }
-        checkbox = forms.CheckboxInput(attrs, lambda value: False)
-        return checkbox.render(ACTION_CHECKBOX_NAME, str(obj.pk))
+    def row_label(self, obj):
+        return mask_name(str(self.profile_of(obj).user))
 
     def may_open(self, request, obj):
         return reads_name_of(request.user, self.profile_of(obj))

@@ -52,24 +52,7 @@ ROLE = "street_cadre"
 # Pages whose interesting part needs a query: the search with the letters of every name.
 QUERIES = {"grids-household-search": ("q=z", "q=1-101", "q=1号楼")}
 # Found by this scan in files other than grids/: pattern -> why (strict xfail).
-KNOWN = {
-    "admin:governance_user_changelist": (
-        "governance/admin.py: the street's user list names volunteers in full (their names "
-        "are the community's register, volunteers/profiles.reads_name_of)"
-    ),
-    "admin:governance_partnerunit_add": (
-        "governance/admin.py: the partner unit's contacts picker lists every volunteer of the "
-        "street by full name"
-    ),
-    "admin:governance_partnerunit_change": (
-        "governance/admin.py: the partner unit's contacts picker lists every volunteer of the "
-        "street by full name"
-    ),
-    "volunteer-team": (
-        "volunteers/views: a team's page lists its members by full name to the street cadre, "
-        "who is neither of their community nor their team's leader"
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 
 def _pages():

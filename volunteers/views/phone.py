@@ -340,6 +340,8 @@ def teams_list(request):
 def team(request, pk):
     item = get_object_or_404(open_to(Team.objects.select_related("node"), request.user), pk=pk)
     leading = teams.manages(request.user, item)
+    # A leader calls the members, so reads them in full; a cadre by the register's rule.
+    calls_members = teams.leads(request.user, item.pk)
     members = item.memberships.select_related("volunteer__user").order_by("-is_leader", "pk")
     return render(
         request,
@@ -349,7 +351,10 @@ def team(request, pk):
             "leading": leading,
             "membership": members.filter(volunteer__user=request.user).first(),
             "members": [
-                {"membership": m, "name": shown_name(request.user, m.volunteer, leader=leading)}
+                {
+                    "membership": m,
+                    "name": shown_name(request.user, m.volunteer, leader=calls_members),
+                }
                 for m in members
                 if m.status == MembershipStatus.APPROVED
             ],
