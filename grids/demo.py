@@ -160,7 +160,7 @@ def seed_registers(street, rng, *, example=None):
                 unit=unit,
                 room=room,
                 # A few declare more people than are on record (not yet registered).
-                size=len(members) + (1 if rng.random() < 0.03 else 0),
+                size=len(members) + (1 if rng.random() < 0.01 else 0),
                 party_household_id=node,
             )
             households.append(household)

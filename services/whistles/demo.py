@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from governance.demo import GIVEN, SURNAMES, clock
 from governance.formatting import labelled
 from governance.models import NodeKind, OrgNode, Role, User
-from services.whistles import dispatch, intake, rating, routing
+from services.whistles import dispatch, duplicates, intake, rating, routing
 from services.whistles.models import (
     Category,
     Department,
@@ -94,7 +94,7 @@ def seed_whistles():
     now = timezone.now()
     made = []
 
-    def replay(category, hours_ago, *steps):
+    def replay(category, hours_ago, *steps, building=None):
         """Report `hours_ago`, routed a minute later, then each (fraction, step) at that
         fraction of the time since the report."""
         reported = now - timedelta(hours=hours_ago)
@@ -103,7 +103,7 @@ def seed_whistles():
                 category=categories[category],
                 description=DESCRIPTIONS.get(category, category),
                 community=community,
-                building=rng.choice(buildings),
+                building=building or rng.choice(buildings),
                 reporter_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
                 reporter_mobile=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
                 contact_consent=True,
@@ -139,7 +139,20 @@ def seed_whistles():
     # Waiting for the community: one fresh, one at 50-80 % of its hour, one overdue.
     replay("垃圾清运", 0.2)
     replay("井盖破损或缺失", 0.7)
-    replay("消防通道堵塞", 3)
+
+    # The overdue one: neighbours added their voice (附议), and a second report of it was
+    # merged in by the community (its reporter follows as a supporter).
+    def supported(mobile):
+        return lambda w: duplicates.support_whistle(whistle=w, mobile=mobile)[0]
+
+    fire_lane = replay(
+        "消防通道堵塞", 3, (0.2, supported("13712340001")), (0.5, supported("13712340002"))
+    )
+
+    def merged(w):
+        return duplicates.merge_whistle(whistle=w, actor=cadre, into=fire_lane)
+
+    replay("消防通道堵塞", 1.5, (0.4, merged), building=fire_lane.building)
     # Accepted, waiting for dispatch.
     replay("电动车充电桩", 5, (0.1, accept))
     # Dispatched to a department, and to the grid.

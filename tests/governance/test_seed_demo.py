@@ -144,6 +144,13 @@ def test_the_demo_street_agrees_with_itself():
     signed = WhistleEvent.objects.filter(kind=EventKind.SIGNED)
     assert not signed.filter(at__lt=F("whistle__dispatched_at")).exists()
     assert Whistle.objects.filter(status=Status.CLOSED, resolved_at__gt=F("closed_at")).count() == 0
+    # A duplicate merged into the overdue fire-lane whistle: its reporter follows as a
+    # supporter, with the two neighbours who added their voice.
+    merged = Whistle.objects.get(merged_into__isnull=False)
+    assert merged.status == Status.CLOSED and merged.events.filter(kind=EventKind.MERGED)
+    assert merged.merged_into.supporters.count() == 3
+    assert merged.merged_into.supporters.filter(mobile=merged.reporter_mobile).exists()
+
     # Gifts are picked up at a station of their community (else of the street); 陈海燕's
     # reserved gift waits there, and her ledger's running balance reads in time order.
     for reward in Reward.objects.select_related("pickup_station__node", "node"):
