@@ -1,5 +1,7 @@
 """The staff whistle list as a workbook: the rows the list shows (its filters and the
-viewer's scope), the residents' names and mobiles masked — a file travels further than a page."""
+viewer's scope), the residents' names and mobiles masked — a file travels further than a page.
+Written through governance/workbooks.py: a title row (the viewer's place, as of today), a
+frozen header, widths, and real date-time cells."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,10 +9,7 @@ from openpyxl import Workbook
 
 from governance import workbooks
 from governance.masking import mask_mobile, mask_name
-
-
-def _local(moment):
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+from governance.workbooks import DATETIME, Column
 
 
 def _place(whistle):
@@ -24,28 +23,51 @@ def _handled_by(whistle):
     return whistle.assigned_grid.place if whistle.assigned_grid_id else ""
 
 
-COLUMNS = (
-    (lambda: _("tracking code"), lambda w: w.tracking_code),
-    (lambda: _("category"), lambda w: w.category.name),
-    (lambda: _("status"), lambda w: w.get_status_display()),
-    (lambda: _("community"), lambda w: w.community.place),
-    (lambda: _("place"), _place),
-    (lambda: _("reported"), lambda w: _local(w.created_at)),
-    (lambda: _("dispatch due"), lambda w: _local(w.dispatch_due)),
-    (lambda: _("resolution due"), lambda w: _local(w.resolve_due)),
-    (lambda: _("handled by"), _handled_by),
-    (lambda: _("resolved"), lambda w: _local(w.resolved_at)),
-    (lambda: _("reporter"), lambda w: mask_name(w.reporter_name)),
-    (lambda: _("mobile"), lambda w: mask_mobile(w.reporter_mobile)),
-    (lambda: _("description"), lambda w: w.description),
-)
+def _columns():
+    return [
+        Column(_("tracking code")),
+        Column(_("category")),
+        Column(_("status")),
+        Column(_("community")),
+        Column(_("place")),
+        Column(_("reported"), DATETIME),
+        Column(_("dispatch due"), DATETIME),
+        Column(_("resolution due"), DATETIME),
+        Column(_("handled by")),
+        Column(_("resolved"), DATETIME),
+        Column(_("reporter")),
+        Column(_("mobile")),
+        Column(_("description"), width=60),
+    ]
 
 
-def write_whistles_workbook(whistles, stream):
-    """`whistles`: the list's queryset (select_related as the list reads it), streamed."""
+def _row(w):
+    return (
+        w.tracking_code,
+        w.category.name,
+        w.get_status_display(),
+        w.community.place,
+        _place(w),
+        w.created_at,
+        w.dispatch_due,
+        w.resolve_due,
+        _handled_by(w),
+        w.resolved_at,
+        mask_name(w.reporter_name),
+        mask_mobile(w.reporter_mobile),
+        w.description,
+    )
+
+
+def write_whistles_workbook(whistles, stream, *, place):
+    """`whistles`: the list's queryset (select_related as the list reads it), streamed;
+    `place`: whose whistles they are, for the title row."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Whistles"))
-    workbooks.append(sheet, [title() for title, _value in COLUMNS])
-    for whistle in whistles.iterator(chunk_size=2000):
-        workbooks.append(sheet, [value(whistle) for _title, value in COLUMNS])
+    workbooks.write_table(
+        workbook,
+        sheet_title=_("Whistles"),
+        title=workbooks.heading(place, as_of=timezone.now()),
+        columns=_columns(),
+        rows=(_row(w) for w in whistles.iterator(chunk_size=2000)),
+    )
     workbook.save(stream)

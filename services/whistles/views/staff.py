@@ -247,7 +247,9 @@ def whistle_export(request):
     name = f"whistles-{root.code if root else 'all'}-{timezone.localdate().isoformat()}.xlsx"
     response = download(request, name, XLSX, personal=True)
     exporting.write_whistles_workbook(
-        filterset.qs.order_by("overdue_first", "-created_at", "-pk"), response
+        filterset.qs.order_by("overdue_first", "-created_at", "-pk"),
+        response,
+        place=root.place if root else _("All streets"),
     )
     return response
 

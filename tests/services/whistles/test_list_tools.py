@@ -1,6 +1,7 @@
 """The staff list's tools: one search box, the export of what is listed, dispatching several
 at once, and the printed work order (派单单) — each inside the viewer's scope only."""
 
+import datetime
 import io
 
 import pypdfium2
@@ -69,7 +70,8 @@ def test_the_export_is_what_is_listed_masked(client_for, world):
     client = client_for(world.cadre_a)
     response = client.get(reverse("whistle-export"), {"q": "楼道灯"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    header, *rows = sheet_rows(response)
+    title, header, *rows = sheet_rows(response)
+    assert world.tree.community_a.place in title[0]  # the title row says whose list it is
     assert header[0] == "查询码" and len(rows) == 1
     (row,) = rows
     assert row[0] == lamp.tracking_code
@@ -79,13 +81,15 @@ def test_the_export_is_what_is_listed_masked(client_for, world):
     assert PersonalDataExport.objects.filter(user=world.cadre_a).exists()
     # The whole list: two whistles of the community, not the other community's.
     everything = sheet_rows(client.get(reverse("whistle-export")))
-    assert len(everything) == 3
+    assert len(everything) == 4  # title, header and the community's two
+    reported = everything[2][5]
+    assert isinstance(reported, datetime.datetime)  # a real date-time cell, not text
 
 
 def test_the_export_of_someone_who_sees_nothing_is_empty(client_for, world):
     world.submit()
     rows = sheet_rows(client_for(world.other_handler).get(reverse("whistle-export")))
-    assert len(rows) == 1  # the header only
+    assert len(rows) == 2  # the title and the header only
 
 
 def test_dispatch_several_at_once_reports_done_and_refused(client_for, world):
