@@ -1,6 +1,8 @@
 """Account pages: logging in to the role's own page, the forced password change, setting up
 and confirming the second factor."""
 
+from base64 import b32encode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -61,6 +63,13 @@ def _next(request):
     return target if safe else landing_url(request.user)
 
 
+def typed_secret(device):
+    """The key as an authenticator app takes it when typed: base32 (the QR code's secret), in
+    groups of four; django-otp's own `key` is hex."""
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
@@ -105,7 +114,7 @@ def two_factor_setup(request):
         {
             "form": form,
             "qr": qr_svg(device.config_url),
-            "secret": device.key,
+            "secret": typed_secret(device),
             "next": _next(request),
         },
     )

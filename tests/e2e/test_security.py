@@ -92,12 +92,6 @@ def test_wrong_passwords_lock_the_account(world, person, e2e_settings):
     visitor.shot("still-locked")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the set-up page offers 'or type the key' but shows TOTPDevice.key in hex; "
-    "authenticator apps take the base32 secret of the QR code (governance/account_views.py, "
-    "two_factor_setup) — /tmp/notes/e2e-findings.md",
-)
 def test_the_key_to_type_is_the_one_in_the_qr_code(world, person, e2e_settings):
     e2e_settings.TWO_FACTOR_REQUIRED = True
     cadre = person("community_cadre").log_in(world["community_cadre"])
