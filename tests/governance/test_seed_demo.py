@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, F
@@ -6,7 +8,7 @@ from django.utils import timezone
 
 from governance import tree
 from governance.composite import command_center as cc
-from governance.demo import DEMO_PASSWORD, DEMO_USERS
+from governance.demo import DEMO_PASSWORD, DEMO_USERS, clock
 from governance.models import NodeKind, OrgNode, User
 from grids.models import Household, Resident
 from services.whistles.models import EventKind, Status, Whistle, WhistleEvent
@@ -167,3 +169,17 @@ def test_the_demo_street_agrees_with_itself():
     # Volunteers joined their team before the first Saturday they served on.
     first_saturday = Activity.objects.order_by("starts_at").values_list("starts_at", flat=True)[0]
     assert not Membership.objects.filter(decided_at__gt=first_saturday).exists()
+
+
+def test_the_demo_clock_sets_the_time_of_steps_and_model_defaults_then_lets_go():
+    then = timezone.now() - timedelta(days=30)
+    with clock(then) as demo_clock:
+        assert timezone.now() == then
+        # A model default holds the function itself: it reads the clock too.
+        assert Wish().created_at == then
+        later = demo_clock.move(then + timedelta(hours=2))
+        assert timezone.now() == later == Wish().created_at
+        with pytest.raises(ValueError):
+            demo_clock.move(then)
+    assert timezone.now() - Wish().created_at < timedelta(seconds=5)
+    assert timezone.now() > later + timedelta(days=29)
