@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from services import tasks as service_tasks
-from services.whistles import intake
+from services.whistles import dispatch, intake
 from services.whistles.models import (
     CallBack,
     Category,
@@ -145,7 +145,7 @@ def test_resident_whistle_from_report_to_call_back(world, person):
     assert "dept_handler" not in resident.text()  # no staff names
     resident.shot("status-resolved")
     resident.page.get_by_label(zh("Yes, it is fixed")).check()
-    resident.page.get_by_label(zh(Rating.VERY_SATISFIED.label)).check()
+    resident.page.get_by_label(zh(Rating.VERY_SATISFIED.label), exact=True).check()
     resident.page.fill("#id_comment", "处理很及时，谢谢！")
     resident.press(zh("Send my rating"))
     whistle.refresh_from_db()
@@ -217,3 +217,95 @@ def test_reminders_and_escalation_reach_the_inboxes(world, person):
     street.wait_for_path(reverse("whistle-detail", args=[late.pk]))
     assert "红星街道" in street.page.locator("dl.facts").inner_text()  # escalated to
     street.shot("whistle-escalated")
+
+
+def dispatched(world, description, mobile):
+    """A whistle the community has dispatched to 城市管理执法队 (the earlier steps)."""
+    cadre = world["community_cadre"]
+    whistle = intake.submit_whistle(
+        category=world.category,
+        description=description,
+        community=world.community,
+        building=world.buildings[0],
+        reporter_name="孙立",
+        reporter_mobile=mobile,
+        contact_consent=True,
+    )
+    whistle = dispatch.accept_whistle(whistle=whistle, actor=cadre)
+    return dispatch.dispatch_whistle(whistle=whistle, actor=cadre, department=world.department)
+
+
+def step_form(person, whistle, name):
+    form = person.page.locator(f"form[action='{reverse('whistle-step', args=[whistle.pk, name])}']")
+    person.open_step(form)
+    return form
+
+
+def test_handler_returns_or_asks_for_time_and_not_fixed_reopens(world, person):
+    returned = dispatched(world, "楼下有人占道摆摊，影响通行。", "13600000001")
+    extended = dispatched(world, "小区门口井盖松动，需要更换。", "13600000002")
+    unfixed = dispatched(world, "电动车堵在楼道口，轮椅推不出去。", "13600000003")
+
+    # 3. ... A handler may instead return it (退单, with a reason): they land on My work.
+    handler = person("dept_handler").log_in(
+        world["dept_handler"], then=reverse("whistle-detail", args=[returned.pk])
+    )
+    handler.wait_for_path(reverse("whistle-detail", args=[returned.pk]))
+    form = step_form(handler, returned, "return")
+    form.locator("textarea[name=reason]").fill("不属于本部门职责，应由市场监管所处理。")
+    handler.shot("return-form")
+    handler.press(zh("Return to the community (退单)"))
+    assert handler.path == reverse("mobile-home")
+    assert zh("Return to the community (退单)") in handler.message()
+    returned.refresh_from_db()
+    assert returned.status == Status.ACCEPTED and returned.lead_department is None
+    handler.shot("returned")
+
+    # ... or ask for more time (延期), which the community approves or refuses.
+    handler.goto(reverse("whistle-detail", args=[extended.pk]))
+    handler.press(zh("Sign for it (接单)"))
+    until = timezone.localtime() + timedelta(days=12)
+    form = step_form(handler, extended, "extend")
+    form.locator("input[name=until]").fill(until.strftime("%Y-%m-%dT%H:%M"))
+    form.locator("textarea[name=reason]").fill("需要等待配件到货。")
+    handler.shot("extension-form")
+    handler.press(zh("Ask for more time (延期)"))
+    extended.refresh_from_db()
+    assert extended.extension_until is not None
+    handler.shot("extension-asked")
+
+    cadre = person("community_cadre").log_in(
+        world["community_cadre"], then=reverse("whistle-detail", args=[extended.pk])
+    )
+    cadre.wait_for_path(reverse("whistle-detail", args=[extended.pk]))
+    form = step_form(cadre, extended, "decide-extension")
+    form.get_by_label(zh("Approve"), exact=True).check()
+    cadre.shot("extension-decision")
+    cadre.press(zh("Decide the extension"))
+    extended.refresh_from_db()
+    assert extended.extension_until is None
+    assert timezone.localtime(extended.resolve_due).date() == until.date()
+    cadre.shot("extension-approved")
+
+    # 4. "Not fixed" re-opens the whistle to its community.
+    dispatch.resolve_whistle(
+        whistle=dispatch.sign_whistle(whistle=unfixed, actor=world["dept_handler"]),
+        actor=world["dept_handler"],
+        note="已劝离。",
+    )
+    resident = person("resident", phone=True).goto(reverse("whistle-track"))
+    resident.page.fill("#id_code", unfixed.tracking_code)
+    resident.page.fill("#id_last4", "0003")
+    resident.press(zh("Show the progress"))
+    resident.page.get_by_label(zh("No, it is not fixed")).check()
+    resident.page.get_by_label(zh(Rating.DISSATISFIED.label), exact=True).check()
+    resident.page.fill("#id_comment", "车还是堵在楼道口。")
+    resident.shot("not-fixed")
+    resident.press(zh("Send my rating"))
+    unfixed.refresh_from_db()
+    assert (unfixed.status, unfixed.reopened_count) == (Status.ACCEPTED, 1)
+    assert zh(Status.ACCEPTED.label) in resident.text()
+    resident.shot("reopened")
+    cadre.click_link(zh("Notifications"), within="header.top")
+    assert unfixed.tracking_code in cadre.text("main ul.tiles")
+    cadre.shot("told-reopened")
