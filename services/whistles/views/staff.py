@@ -299,16 +299,17 @@ def whistle_order(request, pk):
     """派单单 as a PDF, for a whistle that has been dispatched."""
     whistle = get_object_or_404(visible_whistles(request.user), pk=pk, dispatched_at__isnull=False)
     contact = policies.sees_reporter_contact(request.user, whistle)
+    mobile = policies.sees_reporter_mobile(request.user, whistle)
     pdf = orders.work_order_pdf(
         whistle,
         reporter_name=whistle.reporter_name if contact else mask_name(whistle.reporter_name),
         reporter_mobile=(
-            whistle.reporter_mobile if contact else mask_mobile(whistle.reporter_mobile)
+            whistle.reporter_mobile if mobile else mask_mobile(whistle.reporter_mobile)
         ),
         co_departments=list(whistle.co_departments.all()),
     )
     name = f"work-order-{whistle.tracking_code}.pdf"
-    return download(request, name, PDF, pdf, inline=True, personal=contact)
+    return download(request, name, PDF, pdf, inline=True, personal=contact or mobile)
 
 
 # Staff tell the resident's photos from the handler's result (整改前 / 整改后).

@@ -138,3 +138,12 @@ def test_the_similar_page_query_count_is_flat(client, world, n, django_assert_ma
         world.submit()
     with django_assert_max_num_queries(12):
         assert client.post(REPORT, new_report(world)).status_code == 200
+
+
+def test_a_report_with_nothing_similar_keeps_its_photos(client, world):
+    from services.whistles.models import WhistlePhoto
+    from tests.services.images import photo
+
+    response = client.post(REPORT, {**new_report(world), "photos": [photo(), photo("b.png")]})
+    assert response.status_code == 302
+    assert WhistlePhoto.objects.filter(whistle=Whistle.objects.get()).count() == 2

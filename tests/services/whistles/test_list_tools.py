@@ -171,6 +171,9 @@ def test_the_work_order_prints_for_a_dispatched_whistle_in_scope(client_for, wor
     text = pdf_text(response)
     assert w.tracking_code in text and world.city.name in text and world.housing.name in text
     assert "139****5678" in text and "13912345678" not in text  # the handler reads it masked
+    dispatch.sign_whistle(whistle=w, actor=world.handler)  # signed, the resident agreed
+    signed_text = pdf_text(client_for(world.handler).get(order))
+    assert "13912345678" in signed_text and "张建国" not in signed_text
     cadre_text = pdf_text(client_for(world.cadre_a).get(order))
     assert "13912345678" in cadre_text  # the community calls the resident
     # The co-handling department's handler sees it too; another community's staff do not.
