@@ -217,7 +217,7 @@ def shown_user_name(viewer, user):
 
 @admin.register(User)
 class UserAdmin(MaskedRowLabelMixin, ScopedAdminMixin, DjangoUserAdmin):
-    list_display = ["username", "person", "masked_mobile", "role", "node", "is_active"]
+    list_display = ["username", "full_name", "masked_mobile", "role", "node", "is_active"]
     list_filter = ["role", "is_staff", "is_active"]
     search_fields = ["username", "full_name", "node__name"]
     list_select_related = ["node"]
@@ -268,7 +268,7 @@ class UserAdmin(MaskedRowLabelMixin, ScopedAdminMixin, DjangoUserAdmin):
         def person(user):
             return shown_user_name(request.user, user)
 
-        return [person if column == "person" else column for column in self.list_display]
+        return [person if column == "full_name" else column for column in self.list_display]
 
     def row_label(self, user):
         return mask_name(str(user))

@@ -83,6 +83,9 @@ class OrgNode(MPTTModel):
         verbose_name = _("organisation node")
         verbose_name_plural = _("organisation tree")
         permissions = [("view_command_center", _("Open the command center for the subtree"))]
+        # Every subtree is a range on (tree_id, lft). django-mptt adds this index to the class
+        # at runtime, which makemigrations never picked up: declared here, so it exists.
+        indexes = [models.Index(fields=["tree_id", "lft"], name="orgnode_tree_range_idx")]
         constraints = [
             # The kind rule, held by the database as well: kind == depth in the tree.
             models.CheckConstraint(
