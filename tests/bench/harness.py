@@ -19,7 +19,9 @@ What it does, in order:
    against the targets (100 ms, the command center of a street 150 ms, the admin tree 200 ms);
 6. times tree writes in-process: a community inserted at a street's left edge (then deleted)
    and a grid moved to another community and back;
-7. prints the load average before and after; removes the whistles the run posted.
+7. checks the tree is consistent afterwards (`governance.tree.find_problems`), removes the
+   whistles the run posted (and, on the harness's own broker, the tasks they queued), and
+   prints the load average at start, when the load began, after the HTTP runs and at the end.
 """
 
 import argparse
@@ -357,6 +359,7 @@ def tree_writes(samples):
     from django.db import connection
     from django.db.models import F
 
+    from governance import tree
     from governance.models import NodeKind, OrgNode
 
     # The largest street: an insert at its left edge renumbers every node after it.
@@ -382,6 +385,9 @@ def tree_writes(samples):
             started = time.perf_counter()
             OrgNode.tree.move_node(grid, OrgNode.objects.get(pk=target.pk), "last-child")
             moves.append((time.perf_counter() - started) * 1000)
+    problems = tree.find_problems()
+    if problems:
+        sys.exit(f"The tree writes left the tree inconsistent: {problems[:5]}")
     street.refresh_from_db()
     size = street.get_descendant_count() + 1
     connection.close()
@@ -470,11 +476,16 @@ def public_post(port):
 
 
 def remove_posted_whistles():
+    """Delete the run's whistles, and on the harness's own broker the tasks they queued (no
+    worker runs during a bench; left there they would be run against rows deleted here)."""
+    from config.celery import app
     from services.whistles.models import Whistle
 
     posted = Whistle.objects.filter(description__contains=RUN_MARKER)
     count = posted.count()
     posted.delete()
+    if os.environ["CELERY_BROKER_URL"] == ENVIRONMENT["CELERY_BROKER_URL"]:
+        app.control.purge()
     return count
 
 
