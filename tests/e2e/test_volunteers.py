@@ -1,16 +1,18 @@
 """README, "Volunteer service", walk-through on `make run`: `volunteer` signs up on a phone
 (and waits in line where the places are taken), confirms they are coming, checks in and out
 with the leader's code; the community approves the hours, which earn points; the volunteer
-sees hours and points and redeems a gift, which the community hands over in the admin; the
+sees hours and points and redeems a gift (cancelling one), which the community hands over by
+its pickup code; the
 street runs the star job and downloads the hours workbook."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from services.stations.models import OpeningHours, Station, StationKind
 from tests.e2e.conftest import zh
 from tests.e2e.world import red_star_street
 from tests.factories import UserFactory
@@ -72,7 +74,22 @@ def world(transactional_db):
     )
     world.care_home = activity("敬老院陪伴", now + timedelta(days=2), 3, 8)
     world.anti_fraud = activity("防诈骗宣传", now + timedelta(days=5), 2, 2)
-    world.gift = Reward.objects.create(node=community, name="环保购物袋", points_cost=15, stock=40)
+    world.station = Station.objects.create(
+        code="HX-01-S1",
+        name="红旗社区党群服务站",
+        kind=StationKind.objects.get_or_create(name="党群服务站")[0],
+        node=community,
+        address="红旗路1号",
+        latitude=36.0671,
+        longitude=120.3826,
+    )
+    OpeningHours.objects.bulk_create(
+        OpeningHours(station=world.station, weekday=d, opens=time(8, 30), closes=time(17, 30))
+        for d in range(5)
+    )
+    world.gift = Reward.objects.create(
+        node=community, name="环保购物袋", points_cost=5, stock=40, pickup_station=world.station
+    )
     return world
 
 
@@ -198,26 +215,54 @@ def test_volunteer_signs_up_checks_in_and_spends_points(world, person):
     volunteer.click_link("积分兑换", within="main nav.tabs")
     volunteer.wait_for_path(reverse("volunteer-rewards"))
     volunteer.shot("gifts")
-    volunteer.click_link("环保购物袋", within="main")
-    volunteer.shot("redeem-confirm")
-    volunteer.press(zh("Confirm: redeem"))
-    redemption = Redemption.objects.get()
-    world.gift.refresh_from_db()
+    # Open a gift: what it costs, what is left after, where it is collected (the pickup
+    # station, its address and opening hours).
     balance = world.profile.points_balance
+    volunteer.click_link("环保购物袋", within="main")
+    confirm_page = volunteer.text()
+    for seen in ("红旗社区党群服务站", "红旗路1号", "08:30–17:30", str(balance - 5)):
+        assert seen in confirm_page, seen
+    volunteer.shot("redeem-confirm")
+    # Confirm, pressed twice (a double tap): reserved once, with an 8-character pickup code.
+    with volunteer.page.expect_navigation():
+        volunteer.page.get_by_role("button", name=zh("Confirm: redeem")).dblclick()
+    volunteer.page.wait_for_selector("main .pickup-code")
+    redemption = Redemption.objects.get()
+    code = volunteer.text("main .pickup-code").strip()
+    assert code == redemption.pickup_code and len(code) == 8
+    volunteer.shot("pickup-code")
+    world.gift.refresh_from_db()
     world.profile.refresh_from_db()
-    assert (world.gift.stock, world.profile.points_balance) == (39, balance - 15)
-    volunteer.shot("reserved")
+    assert (world.gift.stock, world.profile.points_balance) == (39, balance - 5)
+    # Until it is handed over the volunteer can cancel: the points come back as a refund.
+    volunteer.goto(reverse("volunteer-redemption", args=[redemption.pk]))
+    volunteer.press(zh("Cancel and get %(points)s points back") % {"points": 5})
+    world.profile.refresh_from_db()
+    assert world.profile.points_balance == balance
+    assert LedgerEntry.objects.filter(volunteer=world.profile, points=5).exists()
+    volunteer.shot("cancelled")
+    volunteer.goto(reverse("volunteer-redeem", args=[world.gift.pk]))
+    volunteer.press(zh("Confirm: redeem"))
+    redemption = Redemption.objects.latest("pk")
+    volunteer.shot("reserved-again")
 
-    # 6. As community_cadre in the admin (志愿服务 → 积分兑换): mark it handed over.
-    cadre.goto(reverse("admin:volunteers_redemption_changelist"))
-    cadre.shot("admin-redemptions")
-    cadre.page.locator(f"input[name=_selected_action][value='{redemption.pk}']").check()
-    cadre.page.select_option("select[name=action]", "hand_over")
-    with cadre.page.expect_navigation():
-        cadre.page.locator("#changelist-form button[name=index]").click()
+    # 6. As community_cadre: Hand over gifts (礼品发放), type the pickup code, check the gift
+    # and the name, Hand it over (确认发放). The admin lists redemptions with their codes.
+    cadre.goto(reverse("volunteer-home"))
+    cadre.click_link(zh("Hand over gifts"), within="main nav.tabs")
+    cadre.wait_for_path(reverse("volunteer-handover"))
+    cadre.page.fill("input[name=code]", redemption.pickup_code.lower())
+    cadre.submit("main form")
+    found = cadre.text("main dl.facts")
+    assert "环保购物袋" in found and "陈海燕" in found
+    cadre.shot("handover-found")
+    cadre.press(zh("Hand it over"))
     redemption.refresh_from_db()
-    assert redemption.get_status_display() in cadre.text("#result_list")
-    cadre.shot("admin-handed-over")
+    assert redemption.status == "handed_over"
+    cadre.shot("handed-over")
+    cadre.goto(reverse("admin:volunteers_redemption_changelist"))
+    assert redemption.pickup_code in cadre.text("#result_list")
+    cadre.shot("admin-redemptions")
 
     # 7. As street_cadre: Star rating from the home page, Run the star job now: this June's
     # round is proposed and published; pressing again says which round waits and until when.
