@@ -39,7 +39,7 @@ def test_micro_wish_from_posting_to_lit(world, person):
     resident.fits_a_phone()
     page.select_option("#id_wish_for", WishFor.CHILD.value)
     page.select_option("#id_category", WishCategory.STUDY.value)
-    page.fill("#id_text", "孩子马上上初中了，想要一个新书包和一套文具。")
+    page.fill("#id_text", "李奶奶的孙子马上上初中了，想要一个新书包和一套文具。")
     page.select_option("#id_community", label="红旗社区")
     page.wait_for_selector("#id_building option:text-is('锦绣苑3号楼')", state="attached")
     page.select_option("#id_building", label="锦绣苑3号楼")
@@ -64,6 +64,17 @@ def test_micro_wish_from_posting_to_lit(world, person):
     queue.locator(f"a[href='{reverse('wish-manage-detail', args=[wish.pk])}']").click()
     cadre.wait_for_path(reverse("wish-manage-detail", args=[wish.pk]))
     assert "李秀英" in cadre.text()  # the moderator sees the poster
+    # Before approving, Edit the text for the wall takes out what would identify someone.
+    edit = cadre.page.locator(
+        f"form[action='{reverse('wish-manage-step', args=[wish.pk, 'edit'])}']"
+    )
+    cadre.open_step(edit)
+    edit.locator("textarea[name=text]").fill("孩子马上上初中了，想要一个新书包和一套文具。")
+    cadre.shot("edit-for-the-wall")
+    cadre.press(zh("Edit the text for the wall"))
+    assert "李奶奶的孙子" in cadre.text("dl.facts")  # what the resident wrote, for staff
+    assert "孩子马上上初中了" in cadre.text("h1")
+    cadre.shot("edited")
     approve = cadre.page.locator(
         f"form[action='{reverse('wish-manage-step', args=[wish.pk, 'approve'])}']"
     )
@@ -85,6 +96,7 @@ def test_micro_wish_from_posting_to_lit(world, person):
     counter_before = visitor.text("p.counter")
     assert "孩子马上上初中了" in wall and "李某" in wall
     assert "李秀英" not in wall and MOBILE not in wall and MOBILE[-4:] not in wall
+    assert "李奶奶" not in wall  # the edited text
     assert "锦绣苑3号楼" not in wall
     visitor.shot("wall")
     visitor.fits_a_phone()
@@ -106,6 +118,12 @@ def test_micro_wish_from_posting_to_lit(world, person):
     volunteer.page.get_by_label(zh("Show my name on the wish wall once it is lit")).check()
     volunteer.press(zh("Claim this wish (认领)"))
     assert zh("You claimed this wish. Thank you!") in volunteer.message()
+    # While they hold it, the claimer reads the community's contacts and the building.
+    contacts = volunteer.text("section.contacts")
+    cadre_user = world["community_cadre"]
+    for seen in ("红旗社区", "锦绣苑3号楼", "王红", cadre_user.mobile):
+        assert seen in contacts, seen
+    assert "李秀英" not in volunteer.text() and MOBILE not in volunteer.text()
     volunteer.shot("claimed")
     volunteer.page.fill("textarea[name=note]", "已送上新书包和文具。")
     volunteer.page.set_input_files("form[action$='/fulfil/'] input[type=file]", [png("bag.png")])
@@ -166,3 +184,31 @@ def test_micro_wish_from_posting_to_lit(world, person):
     assert visitor.text("p.counter") != counter_before
     assert "陈海燕" in visitor.text()  # named with consent, in the card and the ranking
     visitor.shot("wall-lit")
+
+    # Or the resident says it did not come true: the first time it goes back to its claimer
+    # with a new deadline.
+    third = wishes.approve_wish(
+        wish=wishes.post_wish(
+            wish_for=WishFor.FAMILY,
+            category=WishCategory.DAILY,
+            text="家里冬天缺一床厚棉被。",
+            community=world.community,
+            building=world.buildings[0],
+            poster_name="刘芳",
+            poster_mobile="13600005678",
+        ),
+        actor=world["community_cadre"],
+    )
+    third = wishes.claim_wish(wish=third, actor=world["volunteer"])
+    wishes.fulfil_wish(wish=third, actor=world["volunteer"], note="已送到。")
+    resident.goto(reverse("wish-track"))
+    resident.page.fill("#id_code", third.tracking_code)
+    resident.page.fill("#id_last4", "5678")
+    resident.press(zh("Show the progress"))
+    resident.page.locator("details.step summary").click()
+    resident.page.fill("textarea[name=reason]", "还没有收到棉被。")
+    resident.shot("not-fulfilled")
+    resident.press(zh("Tell the claimer and the community"))
+    third.refresh_from_db()
+    assert (third.status, third.claimer) == (WishStatus.CLAIMED, world["volunteer"])
+    resident.shot("back-with-the-claimer")
