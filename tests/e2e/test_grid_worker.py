@@ -8,13 +8,15 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from grids.models import CareRecord, Household, Resident, ResidentTag, Visit
 from services.whistles import dispatch, intake
 from services.whistles.models import Category, Status, Urgency
 from tests.e2e.conftest import zh
 from tests.e2e.world import red_star_street
+from tests.factories import NodeFactory
 
 pytestmark = pytest.mark.browser  # Chromium: skipped without it (tests/e2e/conftest.py)
 
@@ -30,19 +32,26 @@ def world(transactional_db):
             "resolve_within": timedelta(days=7),
         },
     )
+    # As in the demo grid: 张建国 at 锦绣苑2号楼 1-101; 1-101 of 锦绣苑1号楼 and of 锦绣苑12号楼
+    # too, so a building and room must find the one flat (2号楼 is never 12号楼).
+    twelve = NodeFactory(
+        parent=world.grid, name="锦绣苑12号楼党小组", place_name="锦绣苑12号楼", code="HX-01-01-12"
+    )
     world.household = Household.objects.create(
-        building=world.buildings[0], unit="1", room="101", size=2
+        building=world.buildings[1], unit="1", room="101", size=2
     )
-    world.other_household = Household.objects.create(
-        building=world.buildings[1], unit="2", room="101", size=1
-    )
+    world.other_households = [
+        Household.objects.create(building=building, unit="1", room="101", size=1)
+        for building in (world.buildings[0], twelve)
+    ]
     alone, _ = ResidentTag.objects.get_or_create(name="独居老人", defaults={"vulnerable": True})
     world.resident = Resident.objects.create(
         household=world.household, name="张建国", mobile="13912340001", birth_year=1948
     )
     world.resident.tags.add(alone)
     Resident.objects.create(household=world.household, name="李秀英", birth_year=1950)
-    Resident.objects.create(household=world.other_household, name="王志强", birth_year=1980)
+    for household, name in zip(world.other_households, ["王志强", "赵敏"], strict=True):
+        Resident.objects.create(household=household, name=name, birth_year=1980)
     world.care = CareRecord.objects.create(
         resident=world.resident,
         needs="行动不便，需要定期探访",
@@ -68,7 +77,7 @@ def world(transactional_db):
         return dispatch.dispatch_whistle(whistle=whistle, actor=cadre, grid=grid)
 
     world.fresh = to_the_grid(0.1, world.buildings[2])
-    world.overdue = to_the_grid(8, world.buildings[1])  # past its 7 days
+    world.overdue = to_the_grid(8, world.buildings[0])  # past its 7 days
     return world
 
 
@@ -85,33 +94,44 @@ def test_grid_worker_round_on_a_phone(world, person):
     care = worker.page.locator("h2", has_text=zh("Care visits due")).locator(
         "xpath=following-sibling::ul[1]"
     )
-    assert "张建国" in care.inner_text() and zh("visit overdue") in care.inner_text()
+    # The overdue visit first, flagged 走访逾期 with the days late; the heading counts them.
+    first = care.locator("li").first.inner_text()
+    assert "张建国" in first and zh("visit overdue") in first  # 走访逾期 once translated
+    with translation.override("zh-hans"):
+        late = ngettext("%(days)s day late", "%(days)s days late", 2) % {"days": 2}
+        counted = ngettext("%(counter)s overdue", "%(counter)s overdue", 1) % {"counter": 1}
+    assert late in first, first
+    heading = worker.page.locator("h2", has_text=zh("Care visits due"))
+    assert heading.locator(".badge").inner_text() == counted
     assert zh("Call-backs due") in worker.text()
     worker.shot("my-work")
     worker.fits_a_phone()
 
-    # Find a household: pinyin initials (zjg for 张建国), or building and room together.
+    # Find a household by what people type: a unit and room, a building and room, a name,
+    # its pinyin initials (zjg for 张建国 at 锦绣苑2号楼 1-101).
     worker.page.locator(f"main a.button[href='{reverse('grids-household-search')}']").click()
     worker.wait_for_path(reverse("grids-household-search"))
-    search = worker.page.locator("form[role=search]")
-    search.locator("input[name=q]").fill("zjg")
-    worker.submit("form[role=search]")
     results = worker.page.locator("main ul.tiles a")
-    assert results.count() == 1 and "张建国" in results.inner_text()
-    worker.shot("found-by-initials")
-    search.locator("input[name=q]").fill("锦绣苑2号楼 101")
-    worker.submit("form[role=search]")
-    assert results.count() == 1
-    assert results.get_attribute("href") == reverse(
-        "grids-household", args=[world.other_household.pk]
-    )
-    worker.shot("found-by-building-and-room")
-    search.locator("input[name=q]").fill("zjg")
-    worker.submit("form[role=search]")
+    card = reverse("grids-household", args=[world.household.pk])
+    every_101 = {card} | {reverse("grids-household", args=[h.pk]) for h in world.other_households}
+    for typed, found in [
+        ("1-101", every_101),
+        ("1单元101室", every_101),
+        ("2号楼101", {card}),
+        ("锦绣苑2号楼 101", {card}),
+        ("锦绣苑2号楼 1-101", {card}),
+        ("2-1-101", {card}),
+        ("张建国", {card}),
+        ("zjg", {card}),
+    ]:
+        worker.page.locator("form[role=search] input[name=q]").fill(typed)
+        worker.submit("form[role=search]")
+        hrefs = {results.nth(i).get_attribute("href") for i in range(results.count())}
+        assert hrefs == found, typed
+        worker.shot(f"search-{typed}")
 
     # The household card: residents with tags, care records, visit history.
     results.click()
-    card = reverse("grids-household", args=[world.household.pk])
     worker.wait_for_path(card)
     text = worker.text()
     for seen in ("张建国", "李秀英", "独居老人", "每周上门一次"):
