@@ -80,6 +80,13 @@ def test_community_cadre_imports_the_registers(world, person):
     assert zh("building code") in errors[0] or "楼栋编码" in errors[0], errors
     assert summary(valid=3, created=3, households=2) in preview
     cadre.shot("preview")
+    # Download these rows with their reasons: the row number, why, the cells as typed.
+    left_out = cadre.fetch(
+        cadre.page.get_by_role("link", name=zh("Download these rows with their reasons (.xlsx)"))
+    )
+    book = load_workbook(io.BytesIO(left_out.body()))
+    cells = [c.value for sheet in book.worksheets for row in sheet.rows for c in row]
+    assert "HX-99-99-99" in cells and "赵四" in cells and 5 in cells, cells
     cadre.submit("main form[action] >> nth=0")
     assert Resident.objects.count() == 3 and Household.objects.count() == 2
     cadre.shot("imported")
