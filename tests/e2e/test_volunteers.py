@@ -295,3 +295,36 @@ def latest_rating_date(today):
     """The default rating dates, 06-30 and 12-31: the latest one not after today."""
     dates = [date(today.year - 1, 12, 31), date(today.year, 6, 30), date(today.year, 12, 31)]
     return max(d for d in dates if d <= today)
+
+
+def test_leader_plans_an_activity_on_the_phone(world, person):
+    # 2. ... A team's leader (or a cadre, for the teams of their area) puts a new activity on
+    # from the phone: Plan an activity (发布活动); bad input comes back, nothing is saved.
+    cadre = person("community_cadre", phone=True).log_in(world["community_cadre"])
+    cadre.goto(reverse("volunteer-home"))
+    cadre.click_link(zh("Plan an activity"), within="main")
+    cadre.wait_for_path(reverse("volunteer-activity-new"))
+    cadre.shot("plan-form")
+    cadre.fits_a_phone()
+    start = timezone.localtime() + timedelta(days=3)
+    minute = "%Y-%m-%dT%H:%M"
+    page = cadre.page
+    page.fill("#id_title", "垃圾分类宣传")
+    page.fill("#id_place", "红旗社区党群服务站")
+    page.fill("#id_starts_at", start.strftime(minute))
+    page.fill("#id_ends_at", (start - timedelta(hours=1)).strftime(minute))  # ends first
+    page.fill("#id_signup_deadline", (start - timedelta(days=1)).strftime(minute))
+    page.fill("#id_capacity", "10")
+    page.fill("#id_points_per_hour", "10")
+    before = Activity.objects.count()
+    cadre.submit("main form")
+    assert Activity.objects.count() == before
+    assert cadre.message()  # says why
+    cadre.shot("plan-refused")
+    page.fill("#id_ends_at", (start + timedelta(hours=2)).strftime(minute))
+    cadre.submit("main form")
+    planned = Activity.objects.get(title="垃圾分类宣传")
+    assert planned.team == world.team
+    cadre.goto(reverse("volunteer-home"))
+    assert "垃圾分类宣传" in cadre.text("main ul.tiles")
+    cadre.shot("planned")
