@@ -14,7 +14,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from governance.formatting import COUNT, DURATION, RATE, duration
+from governance.formatting import COUNT
 from governance.models import OrgNode
 from governance.registry import Registry
 
@@ -50,7 +50,6 @@ class Figure:
     label: str
     value: Callable
     format: str = COUNT
-    export_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,6 @@ class Column:
     key: str
     label: str
     format: str = COUNT
-    export_label: str = ""
     on_page: bool = True  # else only in the export
     chart: str = ""  # "bar" (counts) or "line" (its own axis) in the children chart
 
@@ -138,10 +136,10 @@ def node_figures(node, period):
 
 
 def shown_figures(figures):
-    """(label, value, format, export label) of each figure the page lists, in order."""
+    """(label, value, format) of each figure the page lists, in order."""
     shown = [Figure(h.label, value=lambda f, key=h.key: f["headcounts"][key]) for h in headcounts]
     shown += [figure for part in period_figures for figure in part.shown]
-    return [(f.label, f.value(figures), f.format, f.export_label or f.label) for f in shown]
+    return [(f.label, f.value(figures), f.format) for f in shown]
 
 
 def columns(*, on_page_only=False):
@@ -266,12 +264,3 @@ def page(node, period, sort):
         "sections_below": [s for s in sections if s.below_table],
         "charts": charts(figures, table),
     }
-
-
-def export_value(value, format):
-    """A figure as the workbook holds it: rates in per cent, durations as text."""
-    if format == RATE:
-        return None if value is None else round(value * 100, 1)
-    if format == DURATION:
-        return duration(value)
-    return value

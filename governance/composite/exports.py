@@ -18,10 +18,7 @@ def command_center_workbook(node, period, figures, table, stream):
         sheet_title=_("Figures"),
         title=title,
         columns=[Column(_("Figure")), Column(_("Value"))],
-        rows=[
-            (export_label, Typed(value, format))
-            for _label, value, format, export_label in shown_figures(figures)
-        ],
+        rows=[(label, Typed(value, format)) for label, value, format in shown_figures(figures)],
     )
     every_column = columns()
     workbooks.write_table(
@@ -31,7 +28,7 @@ def command_center_workbook(node, period, figures, table, stream):
         columns=[
             Column(_("Name")),
             Column(_("Code")),
-            *(Column(c.export_label or c.label, c.format) for c in every_column),
+            *(Column(c.label, c.format) for c in every_column),
         ],
         rows=(
             (row["node"].place, row["node"].code, *(row[c.key] for c in every_column))

@@ -80,19 +80,16 @@ cc.period_figures.register(
                 _("Response rate"),
                 _whistles(lambda w: w.response_rate),
                 RATE,
-                _("Response rate (%)"),
             ),
             cc.Figure(
                 _("Resolution rate"),
                 _whistles(lambda w: w.resolution_rate),
                 RATE,
-                _("Resolution rate (%)"),
             ),
             cc.Figure(
                 _("Satisfaction rate"),
                 _whistles(lambda w: w.satisfaction_rate),
                 RATE,
-                _("Satisfaction rate (%)"),
             ),
             cc.Figure(_("Overdue now"), _whistles(lambda w: w.overdue_now)),
             cc.Figure(
@@ -145,11 +142,9 @@ cc.child_columns.register(
     cc.ChildColumns(
         columns=(
             cc.Column("received", _("Received"), chart="bar"),
-            cc.Column("response_rate", _("Response rate"), RATE, _("Response rate (%)")),
-            cc.Column("resolution_rate", _("Resolution rate"), RATE, _("Resolution rate (%)")),
-            cc.Column(
-                "satisfaction_rate", _("Satisfaction rate"), RATE, _("Satisfaction rate (%)")
-            ),
+            cc.Column("response_rate", _("Response rate"), RATE),
+            cc.Column("resolution_rate", _("Resolution rate"), RATE),
+            cc.Column("satisfaction_rate", _("Satisfaction rate"), RATE),
             cc.Column("overdue_now", _("Overdue now"), chart="bar"),
         ),
         annotations=child_annotations,
