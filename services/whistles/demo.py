@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from governance.demo import GIVEN, SURNAMES, clock
 from governance.formatting import labelled
 from governance.models import NodeKind, OrgNode, Role, User
-from services.whistles import dispatch, duplicates, intake, rating, routing
+from services.whistles import dispatch, duplicates, intake, rating, routing, transfers
 from services.whistles.models import (
     Category,
     Department,
@@ -153,15 +153,24 @@ def seed_whistles():
         return duplicates.merge_whistle(whistle=w, actor=cadre, into=fire_lane)
 
     replay("消防通道堵塞", 1.5, (0.4, merged), building=fire_lane.building)
-    # Accepted, waiting for dispatch.
+    # Accepted, waiting for dispatch (several, to dispatch at once from the list).
     replay("电动车充电桩", 5, (0.1, accept))
+    replay("垃圾清运", 4, (0.2, accept))
+    replay("乱停车、占道", 6, (0.1, accept))
     # Dispatched to a department, and to the grid.
     replay("乱停车、占道", 20, (0.02, accept), (0.05, to_city))
     replay("设施阻碍通行", 30, (0.02, accept), (0.04, to_city))
     replay("宠物扰民、散养", 26, (0.02, accept), (0.05, to_grid))
-    # Signed for and being handled, one of them past its 7 days.
-    for hours in (50, 24 * 8):
-        replay("乱停车、占道", hours, (0.01, accept), (0.02, to_city), (0.05, sign))
+    # Signed for and being handled, one of them past its 7 days; for the fresher one the
+    # handler asks the community to transfer it to another department.
+    housing = Department.objects.get(street=street, name="房屋管理所")
+
+    def ask_transfer(w):
+        reason = "属房屋维修，请转房屋管理所。"
+        return transfers.ask_transfer(whistle=w, actor=handler, department=housing, reason=reason)
+
+    replay("乱停车、占道", 50, (0.01, accept), (0.02, to_city), (0.05, sign), (0.6, ask_transfer))
+    replay("乱停车、占道", 24 * 8, (0.01, accept), (0.02, to_city), (0.05, sign))
     # Resolved, then rated a day or two later (one not fixed, so re-opened), or waiting.
     handled = ((0.01, accept), (0.02, to_city), (0.05, sign), (0.5, resolve))
     replay("设施阻碍通行", 24 * 12, *handled, (0.6, rated(Rating.VERY_SATISFIED, True)))
