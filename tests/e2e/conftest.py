@@ -117,7 +117,6 @@ class Person:
     def log_in(self, user, *, then=None):
         """Through the login page, as the person would; `then` is where they ask to go."""
         self.page.goto(reverse("login") + (f"?next={then}" if then else ""))
-        self.shot("login")
         self.page.fill("#id_username", user.username)
         self.page.fill("#id_password", PASSWORD)
         self.page.locator("main form button[type=submit]").click()

@@ -37,6 +37,9 @@ def test_each_role_lands_on_its_page(world, person):
         assert visitor.page.get_by_role("link", name=zh(label)).count() == 1, label
     visitor.shot("home")
     visitor.fits_a_phone()
+    visitor.goto(reverse("login"))
+    visitor.shot("login")
+    visitor.fits_a_phone()
 
     for username, landing in LANDING.items():
         someone = person(username, phone=username in ("grid_worker", "volunteer", "partner"))
