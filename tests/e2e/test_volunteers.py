@@ -5,7 +5,8 @@ sees hours and points and redeems a gift (cancelling one), which the community h
 its pickup code; the
 street runs the star job and downloads the hours workbook."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -16,9 +17,10 @@ from services.stations.models import OpeningHours, Station, StationKind
 from tests.e2e.conftest import zh
 from tests.e2e.world import red_star_street
 from tests.factories import UserFactory
-from volunteers import signups
+from volunteers import signups, stars
 from volunteers.models import (
     Activity,
+    HoursKind,
     HoursStatus,
     LedgerEntry,
     Membership,
@@ -28,6 +30,7 @@ from volunteers.models import (
     ServiceHours,
     SignUp,
     SignUpStatus,
+    StarAward,
     StarRound,
     Team,
     VolunteerProfile,
@@ -328,3 +331,58 @@ def test_leader_plans_an_activity_on_the_phone(world, person):
     cadre.goto(reverse("volunteer-home"))
     assert "垃圾分类宣传" in cadre.text("main ul.tiles")
     cadre.shot("planned")
+
+
+def test_last_decembers_certificates_open_for_the_community_and_the_volunteer(world, person):
+    # 7. ... Last December's round is confirmed: its certificates carry full names, so they
+    # open from the list for community_cadre and the volunteers themselves, not the street.
+    rating_date = date(timezone.localdate().year - 1, 12, 31)
+    start = timezone.make_aware(datetime(rating_date.year, 11, 1, 8))
+    served = Activity.objects.create(
+        team=world.team,
+        node=world.community,
+        title="冬季助老",
+        place="红旗社区党群服务站",
+        starts_at=start,
+        ends_at=start + timedelta(days=6),
+        capacity=10,
+        signup_deadline=start,
+        points_per_hour=10,
+    )
+    ServiceHours.objects.create(
+        volunteer=world.profile,
+        activity=served,
+        kind=HoursKind.HONOUR,
+        hours=Decimal("120"),
+        reason="冬季助老服务",
+        status=HoursStatus.APPROVED,
+    )
+    # Proposed then, through its notice period and confirmed (as the demo seeds it).
+    star_round, _proposed = stars.propose(rating_date)
+    StarRound.objects.filter(pk=star_round.pk).update(
+        proposed_at=timezone.make_aware(datetime(rating_date.year, 12, 31, 9)),
+        notice_ends_on=rating_date + timedelta(days=7),
+    )
+    star_round.refresh_from_db()
+    stars.confirm(star_round, now=timezone.make_aware(datetime(rating_date.year + 1, 1, 8, 9)))
+    award = StarAward.objects.get(round=star_round, volunteer=world.profile)
+    certificate = reverse("volunteer-star-certificate", args=[award.pk])
+
+    cadre = person("community_cadre").log_in(world["community_cadre"])
+    cadre.goto(reverse("volunteer-star-rounds"))
+    cadre.shot("rounds-with-certificates")
+    link = cadre.page.locator(f"main a[href='{certificate}']")
+    assert cadre.fetch(link).body().startswith(b"%PDF")
+
+    volunteer = person("volunteer", phone=True).log_in(world["volunteer"])
+    volunteer.goto(reverse("volunteer-me"))
+    link = volunteer.page.locator(f"main a[href='{certificate}']")
+    assert f"{rating_date:%Y-%m-%d}" in link.inner_text()
+    assert volunteer.fetch(link).body().startswith(b"%PDF")
+    volunteer.shot("my-certificate")
+
+    street = person("street_cadre").log_in(world["street_cadre"])
+    street.goto(reverse("volunteer-star-rounds"))
+    assert street.page.locator(f"main a[href='{certificate}']").count() == 0
+    assert street.page.request.get(certificate).status in (403, 404)
+    street.shot("rounds-without-certificates")
