@@ -12,6 +12,7 @@ from services.wishes.models import Wish, WishCategory, WishFor, WishStatus
 from tests.e2e.conftest import zh
 from tests.e2e.test_whistles import png
 from tests.e2e.world import red_star_street
+from tests.factories import cadre as cadre_of
 from volunteers.models import LedgerEntry
 
 pytestmark = pytest.mark.browser  # Chromium: skipped without it (tests/e2e/conftest.py)
@@ -212,3 +213,59 @@ def test_micro_wish_from_posting_to_lit(world, person):
     third.refresh_from_db()
     assert (third.status, third.claimer) == (WishStatus.CLAIMED, world["volunteer"])
     resident.shot("back-with-the-claimer")
+
+
+def test_refused_wish_tells_the_resident_why_and_walls_by_place(world, person):
+    # 2. ... or refuse it with a reason the resident reads.
+    refused = wishes.post_wish(
+        wish_for=WishFor.SELF,
+        category=WishCategory.OTHER,
+        text="想要一部新手机。",
+        community=world.community,
+        building=world.buildings[0],
+        poster_name="周强",
+        poster_mobile="13600009999",
+    )
+    cadre = person("community_cadre").log_in(
+        world["community_cadre"], then=reverse("wish-manage-detail", args=[refused.pk])
+    )
+    cadre.wait_for_path(reverse("wish-manage-detail", args=[refused.pk]))
+    reject = cadre.page.locator(
+        f"form[action='{reverse('wish-manage-step', args=[refused.pk, 'reject'])}']"
+    )
+    cadre.open_step(reject)
+    reject.locator("textarea[name=reason]").fill(
+        "微心愿以生活必需的小物件为主，建议联系社区了解其他帮扶。"
+    )
+    cadre.press(zh("Do not publish"))
+    refused.refresh_from_db()
+    assert refused.status == WishStatus.REJECTED
+    cadre.shot("refused")
+    resident = person("resident", phone=True).goto(reverse("wish-track"))
+    resident.page.fill("#id_code", refused.tracking_code)
+    resident.page.fill("#id_last4", "9999")
+    resident.press(zh("Show the progress"))
+    assert "建议联系社区了解其他帮扶" in resident.text()
+    resident.shot("why-refused")
+
+    # 3. The wall per community (?community=<id>) or street (?street=<id>).
+    shown = wishes.approve_wish(
+        wish=wishes.post_wish(
+            wish_for=WishFor.CHILD,
+            category=WishCategory.STUDY,
+            text="想要几本课外读物，最好是科普书。",
+            community=world.other_community,
+            building=world.other_community.get_descendants().filter(kind=3).first(),
+            poster_name="吴梅",
+            poster_mobile="13600008888",
+        ),
+        actor=cadre_of(world.other_community),
+    )
+    visitor = person("visitor", phone=True)
+    visitor.goto(f"{reverse('wish-wall')}?community={world.community.pk}")
+    assert shown.text not in visitor.text("ul.wishes")
+    visitor.goto(f"{reverse('wish-wall')}?community={world.other_community.pk}")
+    assert shown.text in visitor.text("ul.wishes") and "幸福社区" in visitor.text("h1")
+    visitor.goto(f"{reverse('wish-wall')}?street={world.street.pk}")
+    assert shown.text in visitor.text("ul.wishes")
+    visitor.shot("street-wall")
