@@ -386,3 +386,27 @@ def test_last_decembers_certificates_open_for_the_community_and_the_volunteer(wo
     assert street.page.locator(f"main a[href='{certificate}']").count() == 0
     assert street.page.request.get(certificate).status in (403, 404)
     street.shot("rounds-without-certificates")
+
+
+def test_check_in_refusals_say_why_and_change_nothing(world, person):
+    # 3. ... a sign-up after the deadline says why; ten wrong codes a minute are refused,
+    # and then even the right one waits.
+    late = person("late-volunteer", phone=True).log_in(world.others[0])
+    late.goto(reverse("volunteer-activity", args=[world.under_way.pk]))
+    assert late.page.get_by_role("button", name="报名").count() == 0
+    closed_at = timezone.localtime(world.under_way.signup_deadline).strftime("%m-%d %H:%M")
+    assert zh("Sign-up closed at %(time)s.") % {"time": closed_at} in late.text()
+    late.shot("sign-up-closed")
+
+    volunteer = person("volunteer", phone=True).log_in(world["volunteer"])
+    volunteer.goto(reverse("volunteer-activity", args=[world.under_way.pk]))
+    code = world.under_way.checkin_code
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(10):
+        volunteer.page.locator("input[name=code]").fill(wrong)
+        volunteer.press("签到")
+    volunteer.page.locator("input[name=code]").fill(code)
+    volunteer.press("签到")
+    assert volunteer.message()
+    assert SignUp.objects.get(activity=world.under_way).checked_in_at is None
+    volunteer.shot("too-many-codes")
