@@ -309,3 +309,25 @@ def test_handler_returns_or_asks_for_time_and_not_fixed_reopens(world, person):
     cadre.click_link(zh("Notifications"), within="header.top")
     assert unfixed.tracking_code in cadre.text("main ul.tiles")
     cadre.shot("told-reopened")
+
+
+def test_an_unrated_resolution_closes_by_itself_after_seven_days(world, person):
+    # 4. ... Without a rating it closes by itself after 7 days.
+    whistle = dispatched(world, "路灯坏了，晚上很黑。", "13600000004")
+    handler = world["dept_handler"]
+    dispatch.resolve_whistle(
+        whistle=dispatch.sign_whistle(whistle=whistle, actor=handler),
+        actor=handler,
+        note="已更换灯泡。",
+    )
+    with time_machine.travel(timezone.now() + timedelta(days=7, hours=1)):
+        service_tasks.scan_whistles()
+        resident = person("resident", phone=True).goto(reverse("whistle-track"))
+        resident.page.fill("#id_code", whistle.tracking_code)
+        resident.page.fill("#id_last4", "0004")
+        resident.press(zh("Show the progress"))
+        assert zh(Status.CLOSED.label) in resident.text("p.status")
+        assert resident.page.get_by_role("button", name=zh("Send my rating")).count() == 0
+        resident.shot("closed-unrated")
+    whistle.refresh_from_db()
+    assert whistle.status == Status.CLOSED and whistle.rating is None
