@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from governance.masking import mask_name
 from grids.models import CareRecord, Household, Resident, ResidentTag, Visit
 from services.whistles import dispatch, intake
 from services.whistles.models import Category, Status, Urgency
@@ -176,3 +177,29 @@ def test_grid_worker_round_on_a_phone(world, person):
     pdf = cadre.fetch(cadre.page.get_by_role("link", name=zh("Contact card (PDF)")))
     assert pdf.body().startswith(b"%PDF")
     cadre.shot("household-card")
+
+
+def test_community_keeps_the_care_ledger_and_the_street_reads_it_masked(world, person):
+    # Community cadres open and edit care records in the admin (filter overdue visits);
+    # changing the frequency moves the next due date from the last visit. Street cadres read
+    # the ledger masked.
+    last = timezone.now() - timedelta(days=10)
+    CareRecord.objects.filter(pk=world.care.pk).update(last_visit_at=last)
+    cadre = person("community_cadre").log_in(world["community_cadre"])
+    cadre.goto(reverse("admin:grids_carerecord_changelist") + "?overdue=yes")
+    assert "张建国" in cadre.text("#result_list")
+    cadre.shot("ledger-overdue")
+    cadre.goto(reverse("admin:grids_carerecord_change", args=[world.care.pk]))
+    cadre.page.fill("input[name=visit_every_days]", "14")
+    cadre.shot("change-frequency")
+    cadre.submit("#carerecord_form")
+    world.care.refresh_from_db()
+    assert world.care.next_visit_due == last + timedelta(days=14)
+    cadre.shot("saved")
+
+    street = person("street_cadre").log_in(world["street_cadre"])
+    street.goto(reverse("admin:grids_carerecord_changelist"))
+    listed = street.text("#result_list")
+    assert mask_name("张建国") in listed, listed
+    assert "张建国" not in listed
+    street.shot("ledger-masked")
