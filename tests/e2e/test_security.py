@@ -99,3 +99,17 @@ def test_the_key_to_type_is_the_one_in_the_qr_code(world, person, e2e_settings):
     typed = cadre.page.locator("main figure.qr figcaption code").inner_text().strip()
     device = TOTPDevice.objects.get(user=world["community_cadre"])
     assert typed.replace(" ", "").upper() == b32encode(device.bin_key).decode().rstrip("=")
+
+
+def test_a_staff_session_ends_when_idle_a_volunteers_phone_stays(world, person):
+    # Idle sessions: a staff session ends after SESSION_IDLE_MINUTES (30) without a request;
+    # a volunteer's phone stays logged in.
+    cadre = person("community_cadre").log_in(world["community_cadre"])
+    volunteer = person("volunteer", phone=True).log_in(world["volunteer"])
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        cadre.goto(reverse("whistle-list"))
+        assert cadre.path == reverse("login")
+        cadre.shot("idle-staff-logged-out")
+        volunteer.goto(reverse("volunteer-home"))
+        assert volunteer.path == reverse("volunteer-home")
+        volunteer.shot("volunteer-still-in")
