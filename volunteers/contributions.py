@@ -70,13 +70,10 @@ cc.child_columns.register(
             cc.Column("volunteer_hours", _("Volunteer hours approved"), HOURS, chart="line"),
             cc.Column("active_volunteers", _("Active volunteers")),
         ),
-        annotations=lambda period: {
-            name: cc.under(served_in(period), node_path="activity__node", value=value)
-            for name, value in service_aggregates().items()
-        },
-        direct=lambda node, period: (
-            served_in(period).filter(activity__node=node).aggregate(**service_aggregates())
-        ),
+        rows=served_in,
+        node_path="activity__node",
+        aggregates=lambda period: service_aggregates(),
+        direct_columns=("volunteer_hours", "active_volunteers"),
         order=40,
     )
 )

@@ -2,16 +2,16 @@
 fixed number of aggregate queries over tree ranges, whatever the number of rows.
 
 Every figure, column and section comes from an app's `contributions.py`: a headcount of what
-the app registers, figures of a period, columns of the child table (aggregate expressions
-over each child's range, built with `under`) and blocks of the page."""
+the app registers, figures of a period, columns of the child table (aggregates over the rows
+under each child, one grouped pass per app) and blocks of the page."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import IntegerField, Value, When
+from django.db.models.expressions import Case
 from django.utils import timezone
 
 from governance.formatting import COUNT
@@ -73,15 +73,21 @@ class Column:
 
 @dataclass(frozen=True)
 class ChildColumns:
-    """An app's columns of the child table. `annotations(period)` are aggregate expressions
-    over the child (see `under`); `values(child)` turns the annotated child into the columns'
-    values (by default the annotations of the same name); `direct(node, period)` is the part
-    placed on the node itself rather than under a child."""
+    """An app's columns of the child table. `rows(period)` are the rows that may count, placed
+    on the tree through `node_path` ("" for tree nodes themselves); `aggregates(period)` are
+    aggregate expressions over them (a `filter=` each for its own condition), computed per
+    child in one grouped pass; `values(aggregates)` turns one child's aggregates into the
+    columns' values (by default the aggregates of the same name). What is placed on the node
+    itself rather than under a child: the `direct_columns` of the rows on the node, from the
+    same pass, and/or what `direct(node, period)` returns."""
 
     columns: tuple
-    annotations: Callable
+    rows: Callable
+    aggregates: Callable
     order: int
+    node_path: str = "node"
     values: Callable = None
+    direct_columns: tuple = ()
     direct: Callable = None
 
 
@@ -102,29 +108,50 @@ child_columns = Registry()
 sections = Registry()
 
 
-def under(rows, child_filter=None, *, node_path="node", value=None):
-    """A subquery aggregating `rows` placed under the outer child node (its tree range, reached
-    through `node_path`): a count unless `value` says otherwise; 0 when there are none."""
-    value = value if value is not None else Count("pk")
-    output_field = value.output_field
-    aggregated = (
-        rows.filter(
-            **{
-                f"{node_path}__tree_id": OuterRef("tree_id"),
-                f"{node_path}__lft__gte": OuterRef("lft"),
-                f"{node_path}__lft__lte": OuterRef("rght"),
-            }
-        )
-        .filter(child_filter or Q())
+def _child_of(children, node_path):
+    """Which child a row lies under, from its node's left value. The children's ranges do not
+    overlap, so a row matches one of them at most; nothing for a row on the node itself."""
+    lft = f"{node_path}__lft" if node_path else "lft"
+    return Case(
+        *[
+            When(**{f"{lft}__gte": child.lft, f"{lft}__lte": child.rght}, then=Value(child.pk))
+            for child in children
+        ],
+        output_field=IntegerField(),
+    )
+
+
+def _under(node, node_path):
+    """Rows in the node's subtree, through the (tree_id, lft) index."""
+    prefix = f"{node_path}__" if node_path else ""
+    return {
+        f"{prefix}tree_id": node.tree_id,
+        f"{prefix}lft__gte": node.lft,
+        f"{prefix}lft__lt": node.rght,
+    }
+
+
+def per_child(node, children, part, period):
+    """One app's aggregates for every child and for the node itself (key None: the rows on it,
+    under no child), from one grouped pass over the node's subtree rather than a subquery per
+    child and column: {child id or None: {name: value}}. A child with no rows gets what the
+    aggregates give over nothing (0, or their default)."""
+    aggregates = part.aggregates(period)
+    # Aliases of our own: an aggregate may share its name with a field of the rows.
+    aliases = {f"cc_{i}": name for i, name in enumerate(aggregates)}
+    rows = part.rows(period)
+    nothing = rows.none().aggregate(**aggregates)  # no query: the values over no rows
+    grouped = (
+        rows.filter(**_under(node, part.node_path))
+        .annotate(cc_child=_child_of(children, part.node_path))
         .order_by()
-        # One group: the rows all share the child's tree_id.
-        .values(f"{node_path}__tree_id")
-        .annotate(n=value)
-        .values("n")
+        .values("cc_child")
+        .annotate(**{alias: aggregates[name] for alias, name in aliases.items()})
     )
-    return Coalesce(
-        Subquery(aggregated, output_field=output_field), Value(0), output_field=output_field
-    )
+    found = {
+        row["cc_child"]: {name: row[alias] for alias, name in aliases.items()} for row in grouped
+    }
+    return {key: found.get(key, nothing) for key in [None, *(child.pk for child in children)]}
 
 
 def node_figures(node, period):
@@ -151,36 +178,38 @@ def columns(*, on_page_only=False):
     ]
 
 
-def _column_values(part, child):
+def _column_values(part, aggregated):
     if part.values is not None:
-        return part.values(child)
-    return {column.key: getattr(child, column.key) for column in part.columns}
+        return part.values(aggregated)
+    return {column.key: aggregated[column.key] for column in part.columns}
+
+
+def table_and_direct(node, period):
+    """The node's children, each with the figures the drill-down table compares, and what sits
+    on the node itself rather than under a child (e.g. a whistle at an address in the
+    community with no building, hours of a street's own team): the children, then one grouped
+    query per app's columns, whatever the number of children and rows."""
+    children = list(OrgNode.objects.filter(parent=node).order_by("lft"))
+    table = [{"node": child} for child in children]
+    direct = {}
+    for part in child_columns:
+        aggregated = per_child(node, children, part, period)
+        for row in table:
+            row.update(_column_values(part, aggregated[row["node"].pk]))
+        if part.direct_columns:
+            own = _column_values(part, aggregated[None])
+            direct.update({key: own[key] for key in part.direct_columns})
+        if part.direct is not None:
+            direct.update(part.direct(node, period))
+    return table, direct
 
 
 def children_table(node, period):
-    """The node's children, each with the figures the drill-down table compares: one query."""
-    annotations = {}
-    for part in child_columns:
-        annotations.update(part.annotations(period))
-    children = OrgNode.objects.filter(parent=node).order_by("lft").annotate(**annotations)
-    table = []
-    for child in children:
-        row = {"node": child}
-        for part in child_columns:
-            row.update(_column_values(part, child))
-        table.append(row)
-    return table
+    return table_and_direct(node, period)[0]
 
 
 def placed_directly(node, period):
-    """What sits on the node itself rather than under a child (e.g. a whistle at an address in
-    the community with no building, hours of a street's own team): the part of the node's
-    figures no child row holds."""
-    direct = {}
-    for part in child_columns:
-        if part.direct is not None:
-            direct.update(part.direct(node, period))
-    return direct
+    return table_and_direct(node, period)[1]
 
 
 def sortable():
@@ -241,10 +270,10 @@ def charts(figures, table):
 def page(node, period, sort):
     """The page's context below the breadcrumb: figures, sections, the sorted child table."""
     figures = node_figures(node, period)
-    table = sort_table(children_table(node, period), sort)
+    table, direct = table_and_direct(node, period)
+    table = sort_table(table, sort)
     shown_columns = columns(on_page_only=True)
     links = sort_links(sort)  # export-only columns sort too (a link may name one)
-    direct = placed_directly(node, period)
     for row in table:
         row["cells"] = [(row[c.key], c.format) for c in shown_columns]
     return {

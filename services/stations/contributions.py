@@ -1,6 +1,6 @@
 """What service stations add to the command center: how many are active, per node and child."""
 
-from django.db.models import Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from governance.composite import command_center as cc
@@ -16,9 +16,8 @@ cc.headcounts.register(cc.Headcount("stations", _("Service stations"), active_st
 cc.child_columns.register(
     cc.ChildColumns(
         columns=(cc.Column("stations", _("Service stations")),),
-        # Not "stations": the tree's reverse relation to them has that name.
-        annotations=lambda period: {"station_count": cc.under(Station.objects, Q(active=True))},
-        values=lambda child: {"stations": child.station_count},
+        rows=lambda period: Station.objects.filter(active=True),
+        aggregates=lambda period: {"stations": Count("pk")},
         order=30,
     )
 )

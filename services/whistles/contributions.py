@@ -107,34 +107,31 @@ def _in_period(period):
     return Q(created_at__gte=period.start, created_at__lt=period.end)
 
 
-def child_annotations(period):
+def child_rows(period):
+    """The whistles a child's columns count: received in the period, or overdue now."""
+    return Whistle.objects.filter(_in_period(period) | overdue_q(period.end))
+
+
+def child_aggregates(period):
     in_period = _in_period(period)
     return {
-        "received": cc.under(Whistle.objects, in_period),
+        "received": Count("pk", filter=in_period),
         **{
-            name: cc.under(Whistle.objects, in_period & q)
+            name: Count("pk", filter=in_period & q)
             for name, q in figures.rate_conditions(period.end).items()
             if name != "rejected"
         },
-        "overdue_now": cc.under(Whistle.objects, overdue_q(period.end)),
+        "overdue_now": Count("pk", filter=overdue_q(period.end)),
     }
 
 
 def child_values(child):
     return {
-        "received": child.received,
-        "response_rate": figures.share(child.responded_on_time, child.response_due),
-        "resolution_rate": figures.share(child.resolved_first_time, child.resolution_due),
-        "satisfaction_rate": figures.share(child.satisfied, child.rated),
-        "overdue_now": child.overdue_now,
-    }
-
-
-def placed_directly(node, period):
-    here = Whistle.objects.filter(node=node)
-    return {
-        "received": here.filter(_in_period(period)).count(),
-        "overdue_now": here.overdue(period.end).count(),
+        "received": child["received"],
+        "response_rate": figures.share(child["responded_on_time"], child["response_due"]),
+        "resolution_rate": figures.share(child["resolved_first_time"], child["resolution_due"]),
+        "satisfaction_rate": figures.share(child["satisfied"], child["rated"]),
+        "overdue_now": child["overdue_now"],
     }
 
 
@@ -147,9 +144,10 @@ cc.child_columns.register(
             cc.Column("satisfaction_rate", _("Satisfaction rate"), RATE),
             cc.Column("overdue_now", _("Overdue now"), chart="bar"),
         ),
-        annotations=child_annotations,
+        rows=child_rows,
+        aggregates=child_aggregates,
         values=child_values,
-        direct=placed_directly,
+        direct_columns=("received", "overdue_now"),
         order=10,
     )
 )

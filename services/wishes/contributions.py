@@ -1,7 +1,7 @@
 """What micro-wishes add to the composite pages: posted and lit in the command center, the
 review queue on my work."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.composite import command_center as cc
@@ -46,9 +46,10 @@ cc.child_columns.register(
             cc.Column("wishes_posted", _("Micro-wishes posted"), on_page=False),
             cc.Column("wishes_lit", _("Micro-wishes lit")),
         ),
-        annotations=lambda period: {
-            "wishes_posted": cc.under(Wish.objects, _posted(period)),
-            "wishes_lit": cc.under(Wish.objects, _lit(period)),
+        rows=lambda period: Wish.objects.filter(_posted(period) | _lit(period)),
+        aggregates=lambda period: {
+            "wishes_posted": Count("pk", filter=_posted(period)),
+            "wishes_lit": Count("pk", filter=_lit(period)),
         },
         order=20,
     )

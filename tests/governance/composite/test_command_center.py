@@ -307,7 +307,7 @@ def test_the_page_query_count_does_not_grow(client_for, world, n, django_assert_
         )
         cared_for(home, world.worker_b)
     client = client_for(world.street_cadre)
-    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(29):
+    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(30):
         page = client.get(reverse("command-center"))
     assert page.status_code == 200
     assert page.context["data"]["volunteer_hours"] == 2 * n
@@ -360,3 +360,50 @@ def test_the_export_has_titles_frozen_headers_and_typed_cells(client_for, figure
     rates = children.cell(3, header.index("满意率") + 1)
     assert (rates.data_type, rates.number_format) == ("n", "0.0%")
     assert children.column_dimensions["A"].width >= workbooks.display_width("红旗社区党委") + 2
+
+
+def _row_of_its_own_page(node, period):
+    """What a child's own page says, in the child table's terms."""
+    own = command_center.node_figures(node, period)
+    w = own["whistles"]
+    return {
+        "received": w.received,
+        "response_rate": w.response_rate,
+        "resolution_rate": w.resolution_rate,
+        "satisfaction_rate": w.satisfaction_rate,
+        "overdue_now": w.overdue_now,
+        "wishes_posted": own["wishes_posted"],
+        "wishes_lit": own["wishes_lit"],
+        "stations": own["headcounts"]["stations"],
+        "volunteer_hours": own["volunteer_hours"],
+        "active_volunteers": own["active_volunteers"],
+    }
+
+
+def test_each_childs_row_is_what_its_own_page_says(figures_world):
+    # The grouped pass over the street must agree with each child's own figures.
+    tree = figures_world.tree
+    for node in (tree.street, tree.community_a, tree.community_b):
+        for row in command_center.children_table(node, PERIOD):
+            expected = _row_of_its_own_page(row["node"], PERIOD)
+            assert {key: row[key] for key in expected} == expected, row["node"]
+
+
+def test_the_child_table_at_the_period_bounds_and_for_a_child_with_nothing(world):
+    tree = world.tree
+    with time_machine.travel(PERIOD.start, tick=False):
+        world.submit()  # the first instant of the period counts
+    with time_machine.travel(PERIOD.start - timedelta(seconds=1), tick=False):
+        world.submit()
+    with time_machine.travel(PERIOD.end, tick=False):
+        world.submit()  # the end is not in the period
+    a, b = command_center.children_table(tree.street, PERIOD)
+    assert a["received"] == 1 == _row_of_its_own_page(tree.community_a, PERIOD)["received"]
+    # Community B has no rows at all: counts are 0, rates have nothing to divide.
+    assert (b["received"], b["overdue_now"], b["wishes_lit"], b["stations"]) == (0, 0, 0, 0)
+    assert (b["volunteer_hours"], b["active_volunteers"]) == (0, 0)
+    assert b["response_rate"] is b["resolution_rate"] is b["satisfaction_rate"] is None
+    # A building has no children below it: no table, and its whistles sit on it directly.
+    building = tree.buildings_a[0]
+    assert command_center.children_table(building, PERIOD) == []
+    assert command_center.placed_directly(building, PERIOD)["received"] == 1

@@ -5,7 +5,7 @@ reaches my work, without touching either page's code."""
 import io
 
 import pytest
-from django.db.models import IntegerField, Value
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from governance.composite import command_center as cc
 from governance.composite import my_work
+from governance.models import NodeKind, OrgNode
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,10 @@ def register_benches():
     cc.child_columns.register(
         cc.ChildColumns(
             columns=(cc.Column("benches_here", "Benches here", chart="bar"),),
-            annotations=lambda period: {"benches_here": Value(2, output_field=IntegerField())},
+            # Say a bench stands at every building: counted over tree nodes themselves.
+            rows=lambda period: OrgNode.objects.filter(kind=NodeKind.BUILDING),
+            node_path="",
+            aggregates=lambda period: {"benches_here": Count("pk")},
             direct=lambda node, period: {"benches_here": 1},
             order=50,
         )
@@ -77,7 +81,9 @@ def test_an_export_only_column_stays_off_the_page(client_for, world, registries)
     cc.child_columns.register(
         cc.ChildColumns(
             columns=(cc.Column("benches_here", "Benches here", on_page=False),),
-            annotations=lambda period: {"benches_here": Value(2, output_field=IntegerField())},
+            rows=lambda period: OrgNode.objects.filter(kind=NodeKind.BUILDING),
+            node_path="",
+            aggregates=lambda period: {"benches_here": Count("pk")},
             order=50,
         )
     )
