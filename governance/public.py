@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
+from governance.choices_cache import CachedChoices, CachedModelChoiceField, FastSelect
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode, mainland_mobile
 from governance.params import parse_id
@@ -58,8 +59,26 @@ class HoneypotForm(PortalForm):
 class PlaceChoiceField(forms.ModelChoiceField):
     """Residents choose places (红旗社区, 锦绣苑3号楼), not party organisations."""
 
+    widget = FastSelect
+
     def label_from_instance(self, node):
         return node.place
+
+
+def _place_choices(**filters):
+    nodes = OrgNode.objects.filter(kind=NodeKind.COMMUNITY, **filters).order_by("tree_id", "lft")
+    return [(node.pk, node.place) for node in nodes.only("pk", "name", "place_name")]
+
+
+# The district's communities by the names residents use, for every public form.
+community_choices = CachedChoices("communities", _place_choices, [OrgNode])
+located_community_choices = CachedChoices(
+    "communities-located", lambda: _place_choices(latitude__isnull=False), [OrgNode]
+)
+
+
+class CachedPlaceChoiceField(CachedModelChoiceField, PlaceChoiceField):
+    """A place list offered from the choice cache; the posted place is still checked."""
 
 
 def mobile_number_field():
@@ -74,8 +93,9 @@ def mobile_number_field():
 class ResidentPlaceForm(HoneypotForm):
     """A resident form that says where: a community, then one of its buildings."""
 
-    community = PlaceChoiceField(
+    community = CachedPlaceChoiceField(
         OrgNode.objects.filter(kind=NodeKind.COMMUNITY),
+        cached_choices=community_choices,
         label=_("Community"),
         empty_label=_("Choose your community"),
     )

@@ -4,10 +4,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.choices_cache import CachedChoices, CachedModelChoiceField
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode
-from governance.public import PlaceChoiceField
+from governance.public import CachedPlaceChoiceField, located_community_choices
 from services.stations.models import Amenity, ServiceKind, StationKind
+
+# The finder's lists, kept in the choice cache.
+amenity_choices = CachedChoices(
+    "station-amenities", lambda: list(Amenity.objects.values_list("pk", "name")), [Amenity]
+)
+station_kind_choices = CachedChoices(
+    "station-kinds", lambda: list(StationKind.objects.values_list("pk", "name")), [StationKind]
+)
 
 
 class StationFinderForm(PortalForm):
@@ -15,17 +24,26 @@ class StationFinderForm(PortalForm):
 
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    community = PlaceChoiceField(
+    community = CachedPlaceChoiceField(
         OrgNode.objects.filter(kind=NodeKind.COMMUNITY, latitude__isnull=False),
+        cached_choices=located_community_choices,
         label=_("Or choose your community"),
         required=False,
         empty_label=_("My location"),
     )
-    amenity = forms.ModelChoiceField(
-        Amenity.objects.all(), label=_("I need"), required=False, empty_label=_("Anything")
+    amenity = CachedModelChoiceField(
+        Amenity.objects.all(),
+        cached_choices=amenity_choices,
+        label=_("I need"),
+        required=False,
+        empty_label=_("Anything"),
     )
-    kind = forms.ModelChoiceField(
-        StationKind.objects.all(), label=_("Kind of station"), required=False, empty_label=_("All")
+    kind = CachedModelChoiceField(
+        StationKind.objects.all(),
+        cached_choices=station_kind_choices,
+        label=_("Kind of station"),
+        required=False,
+        empty_label=_("All"),
     )
     open_now = forms.BooleanField(label=_("Open now"), required=False)
 

@@ -6,6 +6,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from governance.choices_cache import CachedChoices, CachedModelChoiceField
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode
 from governance.public import (
@@ -19,6 +20,13 @@ from governance.step_pages import NoteForm, StepForm
 from governance.uploads import ImagesField
 from services.whistles.models import CallBackOutcome, Category, Department, Rating, Whistle
 from services.whistles.selectors import departments_for, visible_whistles
+
+# The kinds of problem the public form offers, kept in the choice cache.
+category_choices = CachedChoices(
+    "whistle-categories",
+    lambda: list(Category.objects.filter(active=True).values_list("pk", "name")),
+    [Category],
+)
 
 
 class WhistleReportForm(ResidentPlaceForm):
@@ -34,8 +42,9 @@ class WhistleReportForm(ResidentPlaceForm):
         "contact_consent",
     ]
 
-    category = forms.ModelChoiceField(
+    category = CachedModelChoiceField(
         Category.objects.filter(active=True),
+        cached_choices=category_choices,
         label=_("Problem"),
         empty_label=_("Choose a kind of problem"),
     )

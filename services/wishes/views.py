@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from governance.choices_cache import FastSelect
 from governance.downloads import private_file
 from governance.forms import flash_form_errors
 from governance.masking import mask_mobile, mask_name
@@ -19,6 +20,7 @@ from governance.models import NodeKind, OrgNode
 from governance.params import parse_id
 from governance.permissions import Perm
 from governance.public import (
+    community_choices,
     known_or_none,
     knows_code,
     lookup_view,
@@ -79,9 +81,11 @@ def wall(request):
             "cards": [_card(w) for w in page.object_list],
             "lit_count": figures.lit_this_year(in_place),
             "rankings": figures.rankings(in_place, year=year),
-            "communities": OrgNode.objects.filter(kind=NodeKind.COMMUNITY).order_by(
-                "tree_id", "lft"
-            ),
+            # The district's communities from the choice cache, not a query and a loop.
+            "community_select": FastSelect(
+                attrs={"id": "wall-community"},
+                choices=[("", _("All")), *community_choices.get()],
+            ).render("community", place.pk if place and place.kind == NodeKind.COMMUNITY else ""),
         },
     )
 
