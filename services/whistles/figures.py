@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
-from services.whistles.models import SATISFIED_RATINGS, Status
+from services.whistles.models import SATISFIED_RATINGS, Status, overdue_q
 
 
 def share(part, whole):
@@ -69,15 +69,16 @@ def rate_conditions(now):
 def whistle_figures(whistles, *, start, end, now=None):
     """`whistles` is already scoped (e.g. Whistle.objects.visible_to(user)); [start, end)."""
     now = now or timezone.now()
-    received = whistles.filter(created_at__gte=start, created_at__lt=end)
-    counts = received.aggregate(
-        received=Count("pk"),
-        **{name: Count("pk", filter=q) for name, q in rate_conditions(now).items()},
+    in_period = Q(created_at__gte=start, created_at__lt=end)
+    # One pass for the period's counts and the overdue ones (which the period does not limit).
+    counts = whistles.aggregate(
+        received=Count("pk", filter=in_period),
+        **{name: Count("pk", filter=in_period & q) for name, q in rate_conditions(now).items()},
+        overdue_now=Count("pk", filter=overdue_q(now)),
     )
     return WhistleFigures(
         **counts,
-        overdue_now=whistles.overdue(now).count(),
-        median_time_to_resolve=median_time_to_resolve(received),
+        median_time_to_resolve=median_time_to_resolve(whistles.filter(in_period)),
     )
 
 
