@@ -42,6 +42,28 @@ def worst_overdue(whistles, now, limit=10):
     )
 
 
+def _trend(period, received):
+    """The weekly counts and the counts by category, summed from one pass grouped by both."""
+    weekly, by_category = {}, {}
+    for row in (
+        received.annotate(week=TruncWeek("created_at"))
+        .values("week", "category__name")
+        .annotate(n=Count("pk"), resolved=Count("pk", filter=Q(resolved_at__isnull=False)))
+        .order_by()
+    ):
+        week = weekly.setdefault(row["week"], {"week": row["week"], "received": 0, "resolved": 0})
+        week["received"] += row["n"]
+        week["resolved"] += row["resolved"]
+        by_category[row["category__name"]] = by_category.get(row["category__name"], 0) + row["n"]
+    return {
+        "by_category": [
+            {"category__name": name, "n": n}
+            for name, n in sorted(by_category.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        "weekly": _every_week(period, [weekly[week] for week in sorted(weekly)]),
+    }
+
+
 def node_figures(node, period):
     whistles = Whistle.objects.filter(subtree_q(node, "node"))
     received = whistles.filter(created_at__gte=period.start, created_at__lt=period.end)
@@ -49,20 +71,7 @@ def node_figures(node, period):
         "whistles": figures.whistle_figures(
             whistles, start=period.start, end=period.end, now=period.end
         ),
-        "by_category": list(
-            received.values("category__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "category__name")
-        ),
-        "weekly": _every_week(
-            period,
-            received.annotate(week=TruncWeek("created_at"))
-            .values("week")
-            .annotate(
-                received=Count("pk"), resolved=Count("pk", filter=Q(resolved_at__isnull=False))
-            )
-            .order_by("week"),
-        ),
+        **_trend(period, received),
         "worst_overdue": worst_overdue(whistles, period.end),
     }
 
