@@ -4,7 +4,7 @@ index. Admin, pages, API and exports all go through here.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Expression, Q
 
 from governance.roles import TREE_ROLES, Role
 
@@ -80,11 +80,39 @@ def in_scope(user, node):
 
 
 def visible_q_any(user, node_paths):
-    """Rows visible through any of several node paths (e.g. the place and the assigned grid)."""
-    qs = [visible_q(user, path) for path in node_paths]
-    if any(q is None for q in qs):
-        return None if all(q is None for q in qs) else _or(q for q in qs if q is not None)
-    return _or(qs)
+    """Rows visible through any of several node paths (e.g. the place and the assigned grid).
+    One path is a plain tree-range filter; several become one index-driven branch per path
+    (see VisibleThroughAny) rather than an OR across joins, which reads the whole table."""
+    qs = [q for q in (visible_q(user, path) for path in node_paths) if q is not None]
+    if not qs:
+        return None
+    if any(not q for q in qs):  # an empty Q() means everything
+        return Q()
+    if len(qs) == 1:
+        return qs[0]
+    return Q(VisibleThroughAny(qs))
+
+
+class VisibleThroughAny(Expression):
+    """`pk IN (rows of path 1 UNION rows of path 2 ...)`: each branch filters one node path's
+    tree range, so the database answers it from that path's index (the subtree's nodes, then
+    the rows on them); an OR of the paths' joins cannot use either index. Built against the
+    model of the query it lands in."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, path_qs):
+        super().__init__()
+        self.path_qs = list(path_qs)
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        rows = query.model._base_manager.order_by()
+        branches = [rows.filter(q).values("pk") for q in self.path_qs]
+        union = branches[0].union(*branches[1:])
+        return Q(pk__in=union).resolve_expression(query, allow_joins, reuse, summarize, for_save)
 
 
 def _or(qs):

@@ -5,6 +5,9 @@ from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, W
 from governance.scope import scope_roots, sees_everything, subtree_q
 from services.whistles.models import Department, Supervision, Whistle, overdue_q
 
+# What a list row shows (_whistle_rows.html): its category and its place.
+LISTED_RELATIONS = ("category", "community", "building")
+
 
 def visible_whistles(user):
     """The whistles this user sees, with what their lists show."""
