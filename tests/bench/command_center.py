@@ -1,10 +1,11 @@
 """Benchmark (not a test): the command center's street page at district scale.
 
     DATABASE_URL=postgres://... python manage.py seed_demo --scale
-    DATABASE_URL=postgres://... python tests/bench/command_center.py [requests]
+    DATABASE_URL=postgres://... python tests/bench/command_center.py [requests] [url]
 
-Reports the number of queries and p50/p95 of the street page over 50 requests (after a
-warm-up), as a street cadre would load it, with the rows its figures are drawn from.
+Reports the number of queries and p50/p95 of the street page (or the page `url` names, e.g.
+/command/2/?days=365 for a community) over 50 requests (after a warm-up), as a street cadre
+would load it, with the rows its figures are drawn from.
 """
 
 import os
@@ -29,11 +30,10 @@ from services.whistles.models import Whistle  # noqa: E402
 from volunteers.models import ServiceHours, VolunteerProfile  # noqa: E402
 
 
-def main(requests=50):
+def main(requests=50, url="/command/?days=365"):
     cadre = User.objects.get(username="street_cadre")
     client = Client()
     client.force_login(cadre)
-    url = "/command/?days=365"
     for _ in range(3):
         assert client.get(url).status_code == 200
     executed = []
@@ -58,9 +58,9 @@ def main(requests=50):
         f"service hours: {ServiceHours.objects.count():,}; "
         f"care records: {CareRecord.objects.count():,}"
     )
-    print(f"street page {url}: {len(executed)} queries")
+    print(f"page {url}: {len(executed)} queries")
     print(f"p50 {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms over {requests} requests")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50, *sys.argv[2:3])
