@@ -69,9 +69,7 @@ def seed_stations():
     services = list(ServiceKind.objects.all())
     # Each community's cadre logs its stations' services (the demo's own in 红旗社区).
     cadres = {}
-    for user in User.objects.filter(role=Role.COMMUNITY_CADRE, node__parent=street).order_by(
-        "-pk"
-    ):
+    for user in User.objects.filter(role=Role.COMMUNITY_CADRE, node__parent=street).order_by("-pk"):
         cadres[user.node_id] = user
     logs = []
     rng = random.Random(15)
