@@ -10,6 +10,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from governance.models import OrgNode
+from tests import browser
 from tests.factories import NodeFactory, UserFactory, cadre
 
 # Tasks run in the test process; tests that need the broker's absence say so.
@@ -110,3 +111,10 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory):
+    """One headless Chromium for the run (contexts are cheap, browsers are not)."""
+    with browser.launched(tmp_path_factory.mktemp("chromium")) as launched:
+        yield launched

@@ -1,76 +1,25 @@
 """The README's walk-throughs in a real browser: Debian's headless Chromium driven by
 Playwright against pytest-django's live server.
 
-One browser per run of this package; each person of a walk-through (the resident, the
+One browser per run (tests/browser.py); each person of a walk-through (the resident, the
 cadre, the handler...) gets their own context — their own cookies — on the viewport of their
 role: a 360×740 touch phone or a 1366×900 desktop. Every page a step reaches is saved to
 test-artifacts/e2e/<walk-through>/NN-<person>-<step>.png. Skipped, with the reason, where
 /usr/bin/chromium or the playwright package is missing; a browser is never downloaded."""
 
-import os
 import re
 import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.db import connections
 from django.urls import reverse
 from django.utils import translation
 
-CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "pw-for-tests"  # UserFactory's
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "e2e"
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "user_agent": (
-        "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/124.0.0.0 Mobile Safari/537.36"
-    ),
-}
-DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+from tests import browser
 
-
-@pytest.fixture(scope="package")
-def chromium(tmp_path_factory):
-    """One headless Chromium for the package (contexts are cheap, browsers are not)."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt install chromium)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="the playwright package is not installed (pip install -e .[dev])",
-    )
-    # The site's own CJK font (shipped for the PDFs), so screenshots show Chinese glyphs.
-    fonts_conf = tmp_path_factory.mktemp("fonts") / "fonts.conf"
-    fonts_conf.write_text(
-        f"<fontconfig><dir>{Path(settings.BASE_DIR) / 'governance' / 'fonts'}</dir>"
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include></fontconfig>'
-    )
-    with pytest.MonkeyPatch.context() as mp:
-        # Playwright's sync API runs an event loop in this thread; the ORM calls of the
-        # tests (building the world, reading what the pages saved) stay synchronous code.
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-                env={**os.environ, "FONTCONFIG_FILE": str(fonts_conf)},
-            )
-            try:
-                yield browser
-            finally:
-                browser.close()
+ARTIFACTS = browser.ARTIFACTS / "e2e"
+PASSWORD, PHONE, DESKTOP = browser.PASSWORD, browser.PHONE, browser.DESKTOP
 
 
 @pytest.fixture

@@ -5,32 +5,21 @@ reachable, nothing scrolling the page sideways, and the favicon served by the po
 Screenshots land in test-artifacts/header/. Skipped, with the reason, where /usr/bin/chromium
 or the playwright package is missing; a browser is never downloaded."""
 
-import os
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.urls import reverse
 
 from governance.roles import Role
+from tests.browser import PASSWORD, page_on
 from tests.factories import UserFactory, cadre
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"no Chromium at {CHROMIUM} (Debian: apt install chromium)",
-    ),
-]
-playwright = pytest.importorskip(
-    "playwright.sync_api", reason="the playwright package is not installed (pip install -e .[dev])"
-)
+pytestmark = pytest.mark.browser  # the chromium fixture skips, saying why, without Chromium
 
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1366, "height": 900}
-PASSWORD = "pw-for-tests"  # UserFactory's
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "header"
 ROWS = """header => {
     // Rows of the header's children: a child lying wholly below the row so far starts one.
@@ -46,33 +35,13 @@ ROWS = """header => {
 
 
 @pytest.fixture
-def browser(live_server, monkeypatch, tmp_path):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    fonts_conf = tmp_path / "fonts.conf"  # the portal's CJK font, so widths are real
-    fonts_conf.write_text(
-        f"<fontconfig><dir>{Path(settings.BASE_DIR) / 'governance' / 'fonts'}</dir>"
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include></fontconfig>'
-    )
+def browser(chromium, live_server):
+    """browser(viewport) → a fresh page on that viewport."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-            env={**os.environ, "FONTCONFIG_FILE": str(fonts_conf)},
+    with ExitStack() as pages:
+        yield lambda viewport: pages.enter_context(
+            page_on(chromium, live_server, {"viewport": viewport})
         )
-
-        def page_on(viewport):
-            context = chromium.new_context(
-                base_url=live_server.url, viewport=viewport, locale="zh-CN"
-            )
-            context.set_default_timeout(10_000)
-            return context.new_page()
-
-        try:
-            yield page_on
-        finally:
-            connections.close_all()
-            chromium.close()
 
 
 def log_in(page, user):

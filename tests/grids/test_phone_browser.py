@@ -7,7 +7,6 @@ pinyin initials, a visit that raises a whistle) nothing scrolls sideways and but
 and form fields are thumb-sized. Each step is saved to test-artifacts/phone/<step>.png.
 Skipped, with the reason, where /usr/bin/chromium or the playwright package is missing."""
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -15,23 +14,17 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.urls import reverse
 
 from governance.models import OrgNode, Role, User
 from grids.models import Household, Resident, Visit
 from services.whistles import dispatch, intake
 from services.whistles.models import Category, Status, Urgency, Whistle
+from tests import browser
+from tests.browser import PASSWORD, page_on
 from tests.factories import UserFactory, cadre
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"no Chromium at {CHROMIUM} (Debian: apt install chromium)",
-    ),
-]
+pytestmark = pytest.mark.browser  # the chromium fixture skips, saying why, without Chromium
 playwright = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed (pip install -e .[dev])"
 )
@@ -41,7 +34,6 @@ ANDROID_CHROME = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Mobile Safari/537.36"
 )
-PASSWORD = "pw-for-tests"  # UserFactory's
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "phone"
 # What a thumb must hit: the red buttons, list tiles, form fields and the step toggles.
 TOUCH_TARGETS = ", ".join(
@@ -107,48 +99,11 @@ def grid_round(small_tree):
 
 
 @pytest.fixture
-def phone(live_server, monkeypatch, tmp_path):
+def phone(chromium, live_server):
     """A fresh page on a 360×640 touch phone, pointed at the live server."""
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test
-    # (reading what the pages saved) are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    # The site's own CJK font (shipped for the PDFs), so screenshots show Chinese glyphs.
-    fonts_conf = tmp_path / "fonts.conf"
-    fonts_conf.write_text(
-        f"<fontconfig><dir>{Path(settings.BASE_DIR) / 'governance' / 'fonts'}</dir>"
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include></fontconfig>'
-    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-            env={**os.environ, "FONTCONFIG_FILE": str(fonts_conf)},
-        )
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport=PHONE,
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            user_agent=ANDROID_CHROME,
-            locale="zh-CN",
-        )
-        context.set_default_timeout(10_000)
-        try:
-            yield context.new_page()
-        finally:
-            # With Playwright's loop running, asgiref gives this thread's ORM calls their own
-            # connections: close them, or PostgreSQL cannot drop the test database.
-            connections.close_all()
-            browser.close()
+    with page_on(chromium, live_server, {**browser.PHONE, "viewport": PHONE}) as page:
+        yield page
 
 
 def path_of(page):

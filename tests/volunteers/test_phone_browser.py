@@ -4,60 +4,32 @@ opens /v/me/: the page stays a few screens tall with every history collapsed, no
 sideways, and opening a history shows one page of it. Screenshots go to
 test-artifacts/volunteers/. Skipped, with the reason, without /usr/bin/chromium or playwright."""
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
+from tests import browser
+from tests.browser import PASSWORD, page_on
 from tests.volunteers.conftest import make_activity
 from volunteers import ledger
 from volunteers.models import SignUp, SignUpStatus
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM}"),
-]
+pytestmark = pytest.mark.browser  # the chromium fixture skips, saying why, without Chromium
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 PHONE = {"width": 360, "height": 640}
-PASSWORD = "pw-for-tests"  # UserFactory's
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "volunteers"
 
 
 @pytest.fixture
-def phone(live_server, monkeypatch, tmp_path):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    fonts_conf = tmp_path / "fonts.conf"  # the site's CJK font, so screenshots show Chinese
-    fonts_conf.write_text(
-        f"<fontconfig><dir>{Path(settings.BASE_DIR) / 'governance' / 'fonts'}</dir>"
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include></fontconfig>'
-    )
+def phone(chromium, live_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-            env={**os.environ, "FONTCONFIG_FILE": str(fonts_conf)},
-        )
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-        )
-        context.set_default_timeout(10_000)
-        try:
-            yield context.new_page()
-        finally:
-            connections.close_all()
-            browser.close()
+    with page_on(chromium, live_server, {**browser.PHONE, "viewport": PHONE}) as page:
+        yield page
 
 
 def sign_in(page, user, to):
