@@ -118,3 +118,24 @@ def chromium(tmp_path_factory):
     """One headless Chromium for the run (contexts are cheap, browsers are not)."""
     with browser.launched(tmp_path_factory.mktemp("chromium")) as launched:
         yield launched
+
+
+# The lists a deployment starts with, written by data migrations (idempotent get_or_create).
+STARTING_LISTS = [
+    ("services.migrations.0002_default_categories", "add_categories"),
+    ("services.migrations.0007_station_lists", "add_lists"),
+    ("grids.migrations.0002_resident_tags", "add_tags"),
+]
+
+
+@pytest.fixture
+def starting_lists():
+    """Writes those lists again: a transactional test (the live server's) ends by flushing
+    the database, data migrations' rows included, and a later one that seeds the demo needs
+    them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in STARTING_LISTS:
+        getattr(import_module(module), function)(apps, None)

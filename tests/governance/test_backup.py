@@ -82,7 +82,7 @@ def last_line(text):
 
 @pytest.mark.django_db(transaction=True)  # the backup must see committed data
 def test_a_backup_of_the_demo_street_restores_into_a_fresh_database_whole(
-    settings, tmp_path, fresh_database, capsys
+    settings, tmp_path, fresh_database, capsys, starting_lists
 ):
     # Given the demo street and a resident's photo
     call_command("seed_demo")
