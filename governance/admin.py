@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from auditlog.admin import LogEntryAdmin as AuditlogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
@@ -213,6 +214,22 @@ def shown_user_name(viewer, user):
     if viewer.role == Role.COMMUNITY_CADRE and in_scope(viewer, user.node):
         return name
     return mask_name(name)
+
+
+class MaskedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's person pickers name people by the same rule as the user list."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, User):
+            result["text"] = shown_user_name(self.request.user, obj)
+        return result
+
+
+# Set before the admin's URLs are built (config/urls.py reads them after autodiscovery).
+admin.site.autocomplete_view = lambda request: MaskedAutocompleteJsonView.as_view(
+    admin_site=admin.site
+)(request)
 
 
 @admin.register(User)

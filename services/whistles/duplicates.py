@@ -32,7 +32,7 @@ def support_whistle(*, whistle, mobile):
     (the whistle supported, whether this mobile is new there)."""
     with transaction.atomic():
         target = Whistle.objects.select_for_update().get(pk=whistle.pk)
-        if target.merged_into_id:
+        while target.merged_into_id:  # A merged into B, B later into C: C carries on
             target = Whistle.objects.select_for_update().get(pk=target.merged_into_id)
         if target.status not in OPEN_STATUSES:
             raise TransitionError(_("This report is no longer open: please send a new one."))

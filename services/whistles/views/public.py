@@ -31,6 +31,18 @@ from services.whistles.forms import RatingForm, SupportForm, WhistleReportForm, 
 from services.whistles.models import Status, Whistle, WhistlePhoto
 
 
+def _report_page():
+    return {
+        "title": gettext_lazy("Blow the whistle on a problem"),
+        "intro": gettext_lazy(
+            "Your community receives it, sends it to the right "
+            "department, and you can follow it with the tracking code."
+        ),
+        "submit_label": gettext_lazy("Send"),
+        "track_url": reverse("whistle-track"),
+    }
+
+
 def _similar_page(request):
     """已有人反映: when a report names a building with open whistles of the same kind, show
     them (kind, status and date only) before filing another; None when there are none or the
@@ -44,6 +56,13 @@ def _similar_page(request):
     similar = duplicates.open_similar(category=data["category"], building=data.get("building"))
     if not similar:
         return None
+    # The report's own limit, counted here once, so the page cannot be probed without one.
+    wait = ip_limit_wait(request, group="whistle-report")
+    if wait:
+        context = {**_report_page(), "form": form, "photos_dropped": bool(request.FILES)}
+        return too_many_requests(
+            request, wait, template="governance/public_form.html", context=context
+        )
     return render(
         request,
         "services/whistle_similar.html",
@@ -74,15 +93,7 @@ def report(request):
         group="whistle-report",
         mobile_field="reporter_mobile",
         done_url=lambda w: reverse("whistle-submitted", args=[w.tracking_code]),
-        page={
-            "title": gettext_lazy("Blow the whistle on a problem"),
-            "intro": gettext_lazy(
-                "Your community receives it, sends it to the right "
-                "department, and you can follow it with the tracking code."
-            ),
-            "submit_label": gettext_lazy("Send"),
-            "track_url": reverse("whistle-track"),
-        },
+        page=_report_page(),
     )
 
 

@@ -37,6 +37,14 @@ def test_the_form_shows_open_reports_of_the_same_kind_in_the_building(client, wo
         assert private not in html
 
 
+def test_the_page_of_similar_reports_counts_against_the_reports_limit(client, world, settings):
+    world.submit()
+    settings.PUBLIC_FORM_RATE_PER_IP = "1/h"
+    assert client.post(REPORT, new_report(world)).status_code == 200
+    limited = client.post(REPORT, new_report(world, description="楼道灯又坏了"))
+    assert limited.status_code == 429 and "楼道灯又坏了" in limited.content.decode()
+
+
 def test_another_building_or_a_closed_report_is_not_shown(client, world):
     w = world.submit(building=world.tree.buildings_a[1])
     response = client.post(REPORT, new_report(world))
@@ -107,6 +115,14 @@ def test_a_cadre_merges_a_duplicate_and_its_people_follow(client_for, world):
     # A voice added to the merged report later lands on the survivor.
     target, added = duplicates.support_whistle(whistle=duplicate, mobile="13700000002")
     assert target == survivor and added
+
+
+def test_a_voice_follows_merges_to_the_report_that_carries_on(world):
+    first, second, last = world.submit(), world.submit(), world.submit()
+    duplicates.merge_whistle(whistle=first, actor=world.cadre_a, into=second)
+    duplicates.merge_whistle(whistle=second, actor=world.cadre_a, into=last)
+    target, added = duplicates.support_whistle(whistle=first, mobile="13700000003")
+    assert target == last and added
 
 
 def test_merging_is_scope_checked(client_for, world):

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.workflow import TransitionError
 from services.whistles import dispatch, supervision, transfers
@@ -62,7 +63,7 @@ def test_supervision_is_ordered_answered_and_shown_until_answered(client_for, wo
     handler = client_for(world.handler)
     assert "answer-supervision" in step_names(handler, w)
     work = handler.get(reverse("mobile-home")).content.decode()
-    assert w.tracking_code in work and "督办" in work or "supervised" in work
+    assert w.tracking_code in work and f'<span class="badge">{_("supervised")} ' in work
     listed = handler.get(reverse("whistle-list")).context["page"].object_list
     assert [x.supervision_due for x in listed if x.pk == w.pk] == [order.due_at]
 
