@@ -1,7 +1,7 @@
 """The one headless Chromium the browser tests share: Debian's /usr/bin/chromium driven by
 Playwright (a browser is never downloaded), with the portal's own CJK font so screenshots and
 widths show real Chinese glyphs. The `chromium` fixture (tests/conftest.py) starts it once per
-run; each test opens its own context on a phone or desktop viewport."""
+test module; each test opens its own context on a phone or desktop viewport."""
 
 import os
 from contextlib import contextmanager

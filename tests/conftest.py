@@ -113,9 +113,11 @@ def client_for(client):
     return login
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(tmp_path_factory):
-    """One headless Chromium for the run (contexts are cheap, browsers are not)."""
+    """One headless Chromium per test module (contexts are cheap, browsers are not). Not for
+    the whole run: while it lives, Playwright's loop runs in this thread and the ORM is let
+    through by DJANGO_ALLOW_ASYNC_UNSAFE, which must not reach the other tests."""
     with browser.launched(tmp_path_factory.mktemp("chromium")) as launched:
         yield launched
 

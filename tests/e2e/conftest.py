@@ -1,7 +1,7 @@
 """The README's walk-throughs in a real browser: Debian's headless Chromium driven by
 Playwright against pytest-django's live server.
 
-One browser per run (tests/browser.py); each person of a walk-through (the resident, the
+One browser per module (tests/browser.py); each person of a walk-through (the resident, the
 cadre, the handler...) gets their own context — their own cookies — on the viewport of their
 role: a 360×740 touch phone or a 1366×900 desktop. Every page a step reaches is saved to
 test-artifacts/e2e/<walk-through>/NN-<person>-<step>.png. Skipped, with the reason, where
