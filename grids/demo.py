@@ -10,7 +10,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from governance.demo import GIVEN, PARTY_HOUSEHOLD_NAME, SURNAMES, building_plan, building_rooms
+from governance.demo import (
+    GIVEN,
+    PARTY_HOUSEHOLD_NAME,
+    SURNAMES,
+    building_plan,
+    building_rooms,
+    refresh_statistics,
+)
 from governance.models import NodeKind, OrgNode, Role, User
 from grids.models import (
     BuildingProfile,
@@ -61,6 +68,7 @@ def seed(*, scale=False):
     if worker is not None:
         WorkerAssignment.objects.create(grid=worker.node, worker=worker, kind=WorkerKind.FULL_TIME)
     households, residents = seed_registers(street, rng, example=SEARCH_EXAMPLE)
+    refresh_statistics(Household, Resident, Resident.tags.through)
     members = party_members(street)
     care = _care_records(worker) if worker is not None else 0
     care += _neighbours_care(street, rng, skip=worker.node if worker else None)

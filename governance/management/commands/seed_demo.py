@@ -1,6 +1,6 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from governance import demo
@@ -39,13 +39,9 @@ class Command(BaseCommand):
                 # app's part is written whole or not at all.
                 with transaction.atomic():
                     created = seed(scale=scale)
+                    demo.refresh_statistics(*app.get_models(include_auto_created=True))
                 summary = ", ".join(f"{n} {what}" for what, n in created.items())
                 self.stdout.write(f"{app.label}: created {summary}")
-        if connection.vendor == "postgresql":
-            # Fresh statistics: planned on empty tables, a count over the new rows can take
-            # minutes (nested loops over thousands of households).
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, _full_name, role, code, _staff in demo.DEMO_USERS:
             self.stdout.write(f"  {username:<16} {role or 'superuser':<20} {code or ''}")
