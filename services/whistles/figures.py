@@ -15,7 +15,8 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db import connections
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from services.whistles.models import SATISFIED_RATINGS, Status, overdue_q
@@ -66,35 +67,61 @@ def rate_conditions(now):
     }
 
 
+def _time_taken():
+    return ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
+
+
+class _Percentile(Aggregate):
+    """PostgreSQL's percentile_disc: the first value whose place in the sorted values reaches
+    the fraction (1-based place ceil(fraction x count))."""
+
+    function = "PERCENTILE_DISC"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+    def __init__(self, expression, fraction, **extra):
+        super().__init__(expression, fraction=fraction, **extra)
+
+
+# percentile_disc at 0.5 is the lower middle value of an even count; a hair above 0.5 the
+# upper one (the same for an odd count): the two the median averages.
+_LOWER_MIDDLE, _UPPER_MIDDLE = "0.5", "0.5000000001"
+
+
 def whistle_figures(whistles, *, start, end, now=None):
     """`whistles` is already scoped (e.g. Whistle.objects.visible_to(user)); [start, end)."""
     now = now or timezone.now()
     in_period = Q(created_at__gte=start, created_at__lt=end)
-    # One pass for the period's counts and the overdue ones (which the period does not limit).
+    resolved = in_period & Q(resolved_at__isnull=False)
+    # One pass for the period's counts, the overdue ones (which the period does not limit)
+    # and, on PostgreSQL, the median's middle values; elsewhere one more query reads those.
+    middles = {}
+    if connections[whistles.db].vendor == "postgresql":
+        middles = {
+            name: _Percentile(_time_taken(), fraction, filter=resolved)
+            for name, fraction in (("lower", _LOWER_MIDDLE), ("upper", _UPPER_MIDDLE))
+        }
     counts = whistles.aggregate(
         received=Count("pk", filter=in_period),
         **{name: Count("pk", filter=in_period & q) for name, q in rate_conditions(now).items()},
         overdue_now=Count("pk", filter=overdue_q(now)),
+        resolved=Count("pk", filter=resolved),
+        **middles,
     )
-    return WhistleFigures(
-        **counts,
-        median_time_to_resolve=median_time_to_resolve(whistles.filter(in_period)),
-    )
+    count = counts.pop("resolved")
+    found = [counts.pop(name) for name in middles]
+    if not middles:
+        found = _middle_values(whistles.filter(resolved), count)
+    return WhistleFigures(**counts, median_time_to_resolve=_mean(found if count else []))
 
 
-def median_time_to_resolve(whistles):
-    durations = (
-        whistles.filter(resolved_at__isnull=False)
-        .annotate(
-            taken=ExpressionWrapper(
-                F("resolved_at") - F("created_at"), output_field=DurationField()
-            )
-        )
-        .order_by("taken")
-        .values_list("taken", flat=True)
-    )
-    count = durations.count()
+def _mean(durations):
+    return sum(durations, timedelta()) / len(durations) if durations else None
+
+
+def _middle_values(resolved, count):
+    """The middle value of `count` resolved whistles' times, or the two middle ones."""
     if not count:
-        return None
-    middle = list(durations[(count - 1) // 2 : count // 2 + 1])
-    return sum(middle, timedelta()) / len(middle)
+        return []
+    durations = resolved.annotate(taken=_time_taken()).order_by("taken")
+    return list(durations.values_list("taken", flat=True)[(count - 1) // 2 : count // 2 + 1])
