@@ -5,6 +5,7 @@ written level by level with bulk_create (parents first, for their ids) under the
 so a district of ten streets takes seconds, not the hours of node-by-node mptt inserts.
 """
 
+import math
 import random
 import re
 import zlib
@@ -50,6 +51,56 @@ def refresh_statistics(*models):
     tables = [connection.ops.quote_name(model._meta.db_table) for model in models]
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(tables)}")
+
+
+# --- bulk writes for the district: ids chosen up front, rows written by COPY on PostgreSQL
+
+
+def reserve_ids(model, count):
+    """The first of `count` consecutive primary keys of `model` that nothing else will take,
+    so rows can be written with their ids (and rows pointing at them built alongside).
+    Reserve, then write, before reserving for the same model again (SQLite counts from the
+    table's largest id)."""
+    if count < 1:
+        return None
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+            sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT setval(%s, nextval(%s) + %s)", [sequence, sequence, count - 1])
+            return cursor.fetchone()[0] - count + 1
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(table)}")
+        return cursor.fetchone()[0] + 1
+
+
+def copy_rows(model, columns, rows, batch_size=5000):
+    """Write `rows` (tuples of the `columns`' values, by attname) into `model`'s table: COPY
+    on PostgreSQL, batched bulk_create elsewhere. Concrete fields not named get their default
+    (a callable one evaluated once per call); no save(), no signals. Returns how many."""
+    if not rows:
+        return 0
+    named = set(columns)
+    rest = [f for f in model._meta.concrete_fields if f.attname not in named and not f.primary_key]
+    names = [*columns, *(f.attname for f in rest)]
+    extra = tuple(f.get_default() for f in rest)
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        fields = [model._meta.get_field(name) for name in names]
+        sql = (
+            f"COPY {quote(model._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+        )
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row((*row, *extra))
+    else:
+        model.objects.bulk_create(
+            [model(**dict(zip(names, (*row, *extra), strict=True))) for row in rows],
+            batch_size=batch_size,
+        )
+    return len(rows)
 
 
 @contextmanager
@@ -138,17 +189,40 @@ class StreetSize:
 
 
 DEMO_STREET = StreetSize(8, (8, 7), 10, 0.4)  # 60 grids, 600 buildings
-DISTRICT_STREET = StreetSize(10, (8,), 20, 0.4)  # 80 grids, 1,600 buildings
+DEMO_STREET_CODE = "HX"
+# The district's other nine streets: 10 communities of 8 grids, each grid as many buildings
+# as its share of the street's households fills (1,600 buildings for 44,000 households).
+DISTRICT_COMMUNITIES, DISTRICT_GRIDS = 10, 8
+# Households per district street: with the demo street's ~8,100, ten streets hold ~404,000.
+DISTRICT_HOUSEHOLDS = 44_000
+
+
+DISTRICT_BUILDINGS_PER_GRID = 20
+
+
+def district_street(households):
+    """The shape of a district street with about `households` households in its register:
+    10 communities of up to 8 grids of about 20 buildings; a smaller street has fewer grids
+    (and then fewer buildings a grid) rather than emptier buildings."""
+    buildings = max(DISTRICT_COMMUNITIES, round(households / DISTRICT_FLATS_PER_BUILDING))
+    per_community = buildings / DISTRICT_COMMUNITIES
+    grids = min(DISTRICT_GRIDS, math.ceil(per_community / DISTRICT_BUILDINGS_PER_GRID))
+    per_grid = max(1, round(per_community / grids))
+    return StreetSize(DISTRICT_COMMUNITIES, (grids,), per_grid, 0.4)
 
 
 ROOMS_PER_FLOOR = 2  # 一梯两户: two flats per floor of each unit
+DISTRICT_FLATS_PER_BUILDING = 2.5 * 5.5 * ROOMS_PER_FLOOR  # the plan's average, below
 
 
 def building_plan(code):
     """Units and floors of a demo building, from its code (so the tree and the registers
-    agree without sharing a random sequence): walk-ups of 1-2 units and 3-6 floors."""
+    agree without sharing a random sequence): on the demo street walk-ups of 1-2 units and
+    3-6 floors; on the district's other streets 2-3 units and 4-7 floors."""
     h = zlib.crc32(code.encode())
-    return 1 + h % 2, 3 + (h // 2) % 4
+    if code.startswith(f"{DEMO_STREET_CODE}-"):
+        return 1 + h % 2, 3 + (h // 2) % 4
+    return 2 + h % 2, 4 + (h // 2) % 4
 
 
 def building_rooms(code):
@@ -290,11 +364,12 @@ def _insert(root):
             depth += 1
 
 
-def build_streets(*, scale=False):
-    """Create the demo streets that do not exist yet; return how many were created."""
+def build_streets(*, scale=0):
+    """Create the demo streets that do not exist yet (with `scale`, the district's nine other
+    streets too, each for about `scale` households); return how many were created."""
     specs = [(STREETS[0], DEMO_STREET)]
     if scale:
-        specs += [(street, DISTRICT_STREET) for street in STREETS[1:]]
+        specs += [(street, district_street(scale)) for street in STREETS[1:]]
     existing = set(OrgNode.objects.filter(parent__isnull=True).values_list("code", flat=True))
     created = 0
     for index, ((code, name), size) in enumerate(specs):
@@ -317,17 +392,30 @@ DEMO_USERS = [
 ]
 
 
-def seed(*, scale=False):
+def district_streets():
+    """The district's streets other than the demo street, in the order they were built."""
+    return (
+        OrgNode.objects.filter(kind=NodeKind.STREET, parent__isnull=True)
+        .exclude(code=DEMO_STREET_CODE)
+        .order_by("tree_id")
+    )
+
+
+def seed(*, scale=0):
+    """`scale`: households per district street (0: the demo street alone)."""
     streets = build_streets(scale=scale)
     users = create_demo_users()
-    return {"streets": streets, "users": len(users), "community cadres": community_cadres()}
+    created = {"streets": streets, "users": len(users), "community cadres": community_cadres()}
+    if scale:
+        created["community cadres"] += sum(community_cadres(s.code) for s in district_streets())
+    return created
 
 
-def community_cadres():
-    """A cadre for each community of 红星街道 without one, so every community's steps have
+def community_cadres(street_code=DEMO_STREET_CODE):
+    """A cadre for each community of the street without one, so every community's steps have
     someone who took them (no login: the demo logs in as `community_cadre`)."""
-    rng = random.Random("cadres")
-    communities = OrgNode.objects.filter(parent__code="HX", kind=NodeKind.COMMUNITY)
+    rng = random.Random("cadres" if street_code == DEMO_STREET_CODE else f"cadres-{street_code}")
+    communities = OrgNode.objects.filter(parent__code=street_code, kind=NodeKind.COMMUNITY)
     staffed = set(
         User.objects.filter(role=Role.COMMUNITY_CADRE, node__in=communities).values_list(
             "node_id", flat=True

@@ -7,6 +7,7 @@ so the command center's households, party households and residents agree.
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -16,7 +17,10 @@ from governance.demo import (
     SURNAMES,
     building_plan,
     building_rooms,
+    copy_rows,
+    district_streets,
     refresh_statistics,
+    reserve_ids,
 )
 from governance.models import NodeKind, OrgNode, Role, User
 from grids.models import (
@@ -47,7 +51,16 @@ OLD_AGE_BORN_BEFORE = 1946  # 高龄老人: 80 and over
 BATCH = 2000
 
 
-def seed(*, scale=False):
+def seed(*, scale=0):
+    created = _demo_street()
+    if scale:
+        for street in district_streets():
+            for what, n in seed_district_registers(street).items():
+                created[what] = created.get(what, 0) + n
+    return created
+
+
+def _demo_street():
     street = OrgNode.objects.filter(code="HX", kind=NodeKind.STREET).first()
     if street is None or GridProfile.objects.filter(grid__tree_id=street.tree_id).exists():
         return {"grid profiles": 0, "households": 0}
@@ -322,3 +335,186 @@ def _care_records(worker):
         )
         care += 1
     return care
+
+
+# --- the district's other streets: the same registers, written by COPY in one pass a street
+
+CARE_PER_GRID = 6  # the oldest vulnerable residents of each grid in the care ledger
+DISTRICT_PARTY_WORKERS = 3  # every third grid worker is a party member
+
+
+def _mobile(rng):
+    return f"13{rng.randint(3, 9)}{rng.randrange(10**8):08d}"
+
+
+def seed_district_registers(street):
+    """A district street's registers, as the demo street's are (every flat a household, the
+    tree's party-member households headed by the member named and registered as party
+    members), plus a full-time grid worker for every grid (`gw_<grid code>`, no login) and
+    the care ledger's oldest vulnerable residents of each grid, looked after by a party member
+    of the grid (else its worker), each last visit on the household's history. Nothing when
+    the street has its registers already."""
+    if GridProfile.objects.filter(grid__tree_id=street.tree_id).exists():
+        return {}
+    rng = random.Random(f"registers-{street.code}")
+    now = timezone.now()
+    nodes = OrgNode.objects.filter(tree_id=street.tree_id)
+    grids = list(
+        nodes.filter(kind=NodeKind.GRID).order_by("lft").values_list("pk", "code", "place_name")
+    )
+    buildings = list(
+        nodes.filter(kind=NodeKind.BUILDING)
+        .order_by("lft")
+        .values_list("pk", "code", "place_name", "parent_id", "parent__parent__place_name")
+    )
+    party = {}  # building -> {(unit, room): (node, node code, member)}
+    for pk, building, code, name in nodes.filter(kind=NodeKind.HOUSEHOLD).values_list(
+        "pk", "parent_id", "code", "name"
+    ):
+        found = PARTY_HOUSEHOLD_NAME.match(name)
+        if found:
+            party.setdefault(building, {})[found["unit"], found["room"]] = (
+                pk,
+                code,
+                found["person"],
+            )
+    tags = {t.name: t.pk for t in ResidentTag.objects.all()}
+    vulnerable = {t.pk for t in ResidentTag.objects.filter(vulnerable=True)}
+
+    copy_rows(
+        GridProfile,
+        ["grid_id", "grid_type", "boundary", "area_km2"],
+        [
+            (
+                pk,
+                GridType.EXCLUSIVE if i % 15 == 7 else GridType.BASE,
+                f"{place}：东至路口，西至围墙，南北以小区道路为界",
+                Decimal(f"{rng.uniform(0.05, 0.4):.3f}"),
+            )
+            for i, (pk, _code, place) in enumerate(grids)
+        ],
+    )
+    copy_rows(
+        BuildingProfile,
+        ["building_id", "address", "units", "floors", "head_id"],
+        [
+            (pk, f"{place}（{community}）", *building_plan(code), None)
+            for pk, code, place, _grid, community in buildings
+        ],
+    )
+
+    names = _Names(rng)
+    households, residents, tagged = [], [], []
+    heads = []  # (party node, its code, head's name, head's mobile)
+    elderly = {}  # grid -> [(birth year, resident, household)] of vulnerable residents
+    household_id = reserve_ids(
+        Household, sum(len(building_rooms(b[1])) for b in buildings) + sum(map(len, party.values()))
+    )
+    resident_id = None
+    people = []
+    for pk, code, _place, grid, _community in buildings:
+        flats = party.get(pk, {})
+        rooms = building_rooms(code)
+        # A party household whose flat the plan lacks still lives there (a tree built by
+        # an older plan).
+        rooms += [flat for flat in flats if flat not in set(rooms)]
+        for unit, room in rooms:
+            node, node_code, head = flats.get((unit, room), (None, None, None))
+            members = _members(rng, names, head)
+            size = len(members) + (1 if rng.random() < 0.01 else 0)
+            households.append((household_id, pk, unit, room, size, node))
+            people.append((household_id, grid, node, node_code, members))
+            household_id += 1
+    resident_id = reserve_ids(Resident, sum(len(p[4]) for p in people))
+    for household, grid, node, node_code, members in people:
+        for name, born, is_head in members:
+            mobile = _mobile(rng) if born < 2008 else ""
+            residents.append((resident_id, household, name, mobile, born, False, names.of(name)))
+            labels = []
+            if born < OLD_AGE_BORN_BEFORE:
+                labels.append("高龄老人")
+                if len(members) == 1:
+                    labels.append("独居老人")
+            if node and is_head:
+                labels.append("党员")
+                heads.append((node, node_code, name, mobile))
+            if rng.random() < 0.02:
+                labels.append(rng.choice(["残疾人", "低保户"]))
+            ids = [tags[t] for t in labels if t in tags]
+            tagged += [(resident_id, tag) for tag in ids]
+            if vulnerable.intersection(ids):
+                elderly.setdefault(grid, []).append((born, resident_id, household))
+            resident_id += 1
+    copy_rows(
+        Household, ["id", "building_id", "unit", "room", "size", "party_household_id"], households
+    )
+    copy_rows(
+        Resident,
+        ["id", "household_id", "name", "mobile", "birth_year", "unit_head", "name_initials"],
+        residents,
+    )
+    copy_rows(Resident.tags.through, ["resident_id", "residenttag_id"], tagged)
+
+    # The grid workers and the party members, then who looks after whom.
+    user_id = reserve_ids(User, len(grids) + len(heads))
+    users, workers, helpers = [], {}, {}
+    for i, (pk, code, _place) in enumerate(grids):
+        workers[pk] = user_id
+        users.append(
+            (
+                user_id,
+                f"gw_{code}",
+                names(),
+                Role.GRID_WORKER,
+                pk,
+                i % DISTRICT_PARTY_WORKERS == 0,
+                _mobile(rng),
+                "!",
+            )
+        )
+        user_id += 1
+    grid_of = {code: pk for pk, code, _place in grids}
+    for node, node_code, name, mobile in heads:
+        users.append((user_id, f"pm_{node_code}", name, Role.VOLUNTEER, node, True, mobile, "!"))
+        helpers.setdefault(grid_of[node_code.rsplit("-", 2)[0]], user_id)
+        user_id += 1
+    copy_rows(
+        User,
+        ["id", "username", "full_name", "role", "node_id", "is_party_member", "mobile", "password"],
+        users,
+    )
+    copy_rows(
+        WorkerAssignment,
+        ["grid_id", "worker_id", "kind"],
+        [(grid, worker, WorkerKind.FULL_TIME) for grid, worker in workers.items()],
+    )
+    care, visits = [], []
+    for grid, cared in elderly.items():
+        helper = helpers.get(grid, workers[grid])
+        for _born, resident, household in sorted(cared)[:CARE_PER_GRID]:
+            needs, plan = rng.choice(NEEDS)
+            last = now - timedelta(days=rng.uniform(1, 13))
+            care.append((resident, needs, plan, helper, 14, last, last + timedelta(days=14)))
+            visits.append((household, helper, last, "身体状况平稳，家中整洁，药品充足。"))
+    copy_rows(
+        CareRecord,
+        [
+            "resident_id",
+            "needs",
+            "plan",
+            "helper_id",
+            "visit_every_days",
+            "last_visit_at",
+            "next_visit_due",
+        ],
+        care,
+    )
+    copy_rows(Visit, ["household_id", "worker_id", "at", "seen"], visits)
+    return {
+        "district grid profiles": len(grids),
+        "district households": len(households),
+        "district residents": len(residents),
+        "district grid workers": len(workers),
+        "district party members": len(heads),
+        "district care records": len(care),
+    }

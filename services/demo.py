@@ -5,7 +5,7 @@ from services.whistles import demo as whistles
 from services.wishes import demo as wishes
 
 
-def seed(*, scale=False):
+def seed(*, scale=0):
     created = {
         "departments": whistles.seed_departments(),
         "whistles": (made := whistles.seed_whistles()),
@@ -15,5 +15,6 @@ def seed(*, scale=False):
         "stations": stations.seed_stations(),
     }
     if scale:
-        created["whistles over a year"] = whistles.scale_whistles()
+        created["whistles over a year"] = whistles.scale_whistles(households=scale)
+        created["district wishes"] = wishes.seed_district_wishes(households=scale)
     return created

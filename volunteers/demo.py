@@ -14,8 +14,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from governance.demo import GIVEN, SURNAMES, clock
+from governance.demo import (
+    GIVEN,
+    SURNAMES,
+    building_rooms,
+    clock,
+    copy_rows,
+    district_streets,
+    reserve_ids,
+)
 from governance.models import NodeKind, OrgNode, Role, User
 from governance.scope import subtree_q
 from services.stations import demo as stations_demo
@@ -56,7 +65,16 @@ MEMBERS_PER_TEAM = 10
 HISTORY_START = date(2025, 5, 3)  # a Saturday
 
 
-def seed(*, scale=False):
+def seed(*, scale=0):
+    created = _demo_street()
+    if scale:
+        for street in district_streets():
+            for what, n in seed_district_volunteers(street).items():
+                created[what] = created.get(what, 0) + n
+    return created
+
+
+def _demo_street():
     street = OrgNode.objects.filter(code="HX", kind=NodeKind.STREET).first()
     if street is None or Team.objects.filter(node__tree_id=street.tree_id).exists():
         return {"volunteer teams": 0, "service hours": 0}
@@ -284,3 +302,256 @@ def _coming_up(team, regular):
             SignUp.objects.create(
                 activity=activity, volunteer=regular, status=SignUpStatus.REGISTERED
             )
+
+
+# --- the district's other streets: a year of service, written by COPY in one pass a street
+
+VOLUNTEER_SHARE = 0.075  # registered volunteers per household: ~30,000 in the district
+TEAM_SIZE = 40  # a community has a team for every 40 volunteers, at most three
+DISTRICT_HISTORY_DAYS = 365
+TURNOUT = (0.1, 0.2)  # the share of a team that comes to one of its activities
+
+
+@translation.override(settings.LANGUAGE_CODE)  # the ledger's reasons keep their text
+def seed_district_volunteers(street):
+    """A district street's volunteers (`VOLUNTEER_SHARE` of each community's households,
+    `v_<community code>_<n>`, no login; every fifth a party member), up to three teams per
+    community with a Saturday or Sunday activity every week of the past year, the hours of
+    those who came (approved) and the points they earned, each ledger entry with the
+    balance after it in time order and the profile's balance the last one; the community's
+    stations and gift catalogue. Nothing when the street has teams already."""
+    if Team.objects.filter(node__tree_id=street.tree_id).exists():
+        return {}
+    stations = stations_demo.seed_district_stations(street)
+    rng = random.Random(f"volunteers-{street.code}")
+    today = timezone.localdate()
+    communities = list(street.get_children().order_by("lft"))
+    # Every flat is a household of the register (grids/demo.py): count them from the tree.
+    sizes = {}
+    for code, community in OrgNode.objects.filter(
+        tree_id=street.tree_id, kind=NodeKind.BUILDING
+    ).values_list("code", "parent__parent_id"):
+        sizes[community] = sizes.get(community, 0) + len(building_rooms(code))
+    counts = {c.pk: round(sizes.get(c.pk, 0) * VOLUNTEER_SHARE) for c in communities}
+    first = today - timedelta(days=DISTRICT_HISTORY_DAYS)
+
+    user_id = reserve_ids(User, sum(counts.values()))
+    users, profiles, team_members = [], [], []
+    for community in communities:
+        for i in range(counts[community.pk]):
+            users.append(
+                (
+                    user_id,
+                    f"v_{community.code}_{i + 1:04d}",
+                    rng.choice(SURNAMES) + rng.choice(GIVEN),
+                    Role.VOLUNTEER,
+                    community.pk,
+                    i % 5 == 0,
+                    f"13{rng.randint(3, 9)}{rng.randrange(10**8):08d}",
+                    "!",
+                )
+            )
+            team_members.append((community, user_id))
+            user_id += 1
+    copy_rows(
+        User,
+        ["id", "username", "full_name", "role", "node_id", "is_party_member", "mobile", "password"],
+        users,
+    )
+    founded = _at(first - timedelta(days=14), 10)
+    teams = []
+    for index, community in enumerate(communities):
+        for t in range(max(1, min(3, counts[community.pk] // TEAM_SIZE))):
+            brand, name = TEAMS[(index + t) % len(TEAMS)]
+            teams.append(
+                Team(
+                    brand=brand,
+                    name=name,
+                    node=community,
+                    created_at=founded,
+                    description=f"{community.place}{brand}{name}：每周开展志愿服务。",
+                )
+            )
+    Team.objects.bulk_create(teams)
+    by_community = {}
+    for team in teams:
+        by_community.setdefault(team.node_id, []).append(team)
+    profile_id = reserve_ids(VolunteerProfile, len(team_members))
+    members, memberships = {}, []
+    for i, (community, user) in enumerate(team_members):
+        options = by_community[community.pk]
+        team = options[i % len(options)]
+        profile = profile_id + i
+        profiles.append([profile, user, community.pk, first - timedelta(days=rng.randint(15, 400))])
+        leader = not members.get(team.pk)
+        members.setdefault(team.pk, []).append(profile)
+        requested = founded + timedelta(days=i % 5)
+        memberships.append(
+            (
+                team.pk,
+                profile,
+                leader,
+                MembershipStatus.APPROVED,
+                requested,
+                requested + timedelta(days=1),
+            )
+        )
+
+    activities = []
+    for t, team in enumerate(teams):
+        day = first + timedelta(days=(5 - first.weekday()) % 7 + t % 2)  # Saturday or Sunday
+        week = 0
+        while day < today - timedelta(days=7):
+            starts = _at(day, 8 + t % 3)
+            activities.append(
+                Activity(
+                    team=team,
+                    node_id=team.node_id,
+                    title=TITLES[(week + t) % len(TITLES)],
+                    place=f"{team.node.place}党群服务站",
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=3),
+                    capacity=60,
+                    signup_deadline=starts - timedelta(hours=14),
+                    points_per_hour=10,
+                    closed_at=starts + timedelta(hours=4),
+                    checkin_code=f"{rng.randrange(10**6):06d}",
+                )
+            )
+            day += timedelta(days=7)
+            week += 1
+    Activity.objects.bulk_create(activities, batch_size=2000)
+
+    attended = []  # (activity, volunteer, checked in, checked out)
+    for activity in activities:
+        people = members[activity.team_id]
+        come = max(1, round(len(people) * rng.uniform(*TURNOUT)))
+        for profile in rng.sample(people, min(come, len(people))):
+            late = timedelta(minutes=rng.choice([0, 0, 10, 30]))
+            attended.append((activity, profile, activity.starts_at + late, activity.ends_at))
+    signup_id = reserve_ids(SignUp, len(attended))
+    copy_rows(
+        SignUp,
+        [
+            "id",
+            "activity_id",
+            "volunteer_id",
+            "status",
+            "queued_at",
+            "confirmed_at",
+            "checked_in_at",
+            "checked_out_at",
+        ],
+        [
+            (
+                signup_id + i,
+                activity.pk,
+                profile,
+                SignUpStatus.REGISTERED,
+                activity.signup_deadline - timedelta(days=2),
+                activity.starts_at - timedelta(hours=20),
+                checked_in,
+                checked_out,
+            )
+            for i, (activity, profile, checked_in, checked_out) in enumerate(attended)
+        ],
+    )
+    hours_id = reserve_ids(ServiceHours, len(attended))
+    reason = gettext("%(hours)s h: %(activity)s")
+    hours_rows, entries, balances = [], [], {}
+    booked = []
+    for i, (activity, profile, checked_in, checked_out) in enumerate(attended):
+        hours = Decimal((checked_out - checked_in).total_seconds() / 3600).quantize(Decimal("0.01"))
+        decided = checked_out + timedelta(days=1)
+        hours_rows.append(
+            (
+                hours_id + i,
+                profile,
+                activity.pk,
+                signup_id + i,
+                HoursKind.CREDIT,
+                hours,
+                HoursStatus.APPROVED,
+                checked_out,
+                decided,
+            )
+        )
+        points = int(
+            (hours * activity.points_per_hour * Decimal(activity.difficulty)).to_integral_value()
+        )
+        booked.append(
+            (
+                decided,
+                hours_id + i,
+                profile,
+                points,
+                reason % {"hours": hours, "activity": activity.title},
+            )
+        )
+    copy_rows(
+        ServiceHours,
+        [
+            "id",
+            "volunteer_id",
+            "activity_id",
+            "signup_id",
+            "kind",
+            "hours",
+            "status",
+            "created_at",
+            "decided_at",
+        ],
+        hours_rows,
+    )
+    booked.sort()
+    for decided, pk, profile, points, text in booked:
+        balances[profile] = balances.get(profile, 0) + points
+        entries.append(
+            (
+                profile,
+                EntryKind.EARNED_HOURS,
+                points,
+                balances[profile],
+                text,
+                f"hours:{pk}",
+                None,
+                decided,
+            )
+        )
+    copy_rows(
+        LedgerEntry,
+        ["volunteer_id", "kind", "points", "balance_after", "reason", "key", "actor_id", "at"],
+        entries,
+    )
+    copy_rows(
+        VolunteerProfile,
+        ["id", "user_id", "community_id", "registered_on", "points_balance"],
+        [
+            (pk, user, community, registered, balances.get(pk, 0))
+            for pk, user, community, registered in profiles
+        ],
+    )
+    copy_rows(
+        Membership,
+        ["team_id", "volunteer_id", "is_leader", "status", "requested_at", "decided_at"],
+        memberships,
+    )
+    Reward.objects.bulk_create(
+        [
+            Reward(
+                node=community,
+                name=n,
+                points_cost=c,
+                stock=s,
+                pickup_station=_pickup_station(community, street),
+            )
+            for community in communities
+            for n, c, s in GIFTS
+        ]
+    )
+    return {
+        "district service stations": stations,
+        "district volunteers": len(profiles),
+        "district volunteer teams": len(teams),
+        "district service hours": len(hours_rows),
+    }

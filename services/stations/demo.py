@@ -147,3 +147,60 @@ def _service_log(station, cadre, services, rng, today):
             )
         )
     return rows
+
+
+# Which stations each community of a district street has: a 党群服务站 in every one, the
+# others (驿站, elderly care, canteen) in some, by the community's number.
+DISTRICT_STATIONS = [[0, 1, 3], [0, 2], [0, 4], [0, 1], [0]]
+
+
+def seed_district_stations(street):
+    """The stations of a district street, as the demo street's (hours, amenities, a year of
+    services logged by the community's cadre); nothing when it has them already."""
+    if Station.objects.filter(node__tree_id=street.tree_id).exists():
+        return 0
+    kinds = {k.name: k for k in StationKind.objects.all()}
+    amenities = {a.name: a for a in Amenity.objects.all()}
+    services = list(ServiceKind.objects.all())
+    cadres = {}
+    for user in User.objects.filter(role=Role.COMMUNITY_CADRE, node__parent=street).order_by("-pk"):
+        cadres[user.node_id] = user
+    rng = random.Random(f"stations-{street.code}")
+    today = timezone.localdate()
+    stations, hours, offered, logs = [], [], [], []
+    communities = OrgNode.objects.filter(parent=street, kind=NodeKind.COMMUNITY).order_by("lft")
+    for number, community in enumerate(communities):
+        for index in DISTRICT_STATIONS[number % len(DISTRICT_STATIONS)]:
+            kind, name, (north, east), daily, amenity_names = STATIONS[index]
+            station = Station(
+                code=f"{community.code}-S{index + 1}",
+                name=name.format(place=community.place),
+                kind=kinds[kind],
+                node=community,
+                address=f"{community.place}{rng.randint(1, 200)}号",
+                latitude=community.latitude + north / 111_000,
+                longitude=community.longitude + east / 89_800,
+                services="免费测血压、饮水、手机充电、政策咨询",
+                contact_name="值班员",
+                contact_phone=f"0532-8{rng.randrange(10**6):06d}",
+            )
+            stations.append((station, daily, amenity_names, cadres.get(community.pk)))
+    Station.objects.bulk_create([s for s, *_ in stations])
+    for station, daily, amenity_names, cadre in stations:
+        if daily is None:
+            rows = [(d, "08:30", "17:30") for d in range(5)] + [(5, "09:00", "12:00")]
+        else:
+            rows = [(d, *daily) for d in range(7)]
+        hours += [
+            OpeningHours(station=station, weekday=d, opens=o, closes=c, closes_next_day=c < o)
+            for d, o, c in rows
+        ]
+        offered += [
+            StationAmenity(station=station, amenity=amenities[a], available=rng.random() > 0.15)
+            for a in amenity_names
+        ]
+        logs += _service_log(station, cadre, services, rng, today)
+    OpeningHours.objects.bulk_create(hours, batch_size=2000)
+    StationAmenity.objects.bulk_create(offered, batch_size=2000)
+    ServiceLog.objects.bulk_create(logs, batch_size=2000)
+    return len(stations)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from governance.demo import GIVEN, SURNAMES, clock
+from governance.demo import DEMO_STREET_CODE, DISTRICT_HOUSEHOLDS, GIVEN, SURNAMES, clock
 from governance.formatting import labelled
 from governance.models import NodeKind, OrgNode, Role, User
 from services.whistles import dispatch, duplicates, intake, rating, routing, transfers
@@ -323,9 +323,11 @@ SCALE_SOURCE = "demo-scale"  # marks the year of generated whistles, so a rerun 
 SCALE_PER_STREET_PER_DAY = 25
 
 
-def scale_whistles(days=365, per_day=SCALE_PER_STREET_PER_DAY):
+def scale_whistles(days=365, per_day=SCALE_PER_STREET_PER_DAY, households=DISTRICT_HOUSEHOLDS):
     """A year of whistles for every street, written with bulk inserts (no timeline events or
-    reminder rows: they exist to load the command center at district scale)."""
+    reminder rows: they exist to load the command center at district scale): `per_day` on the
+    demo street, and on the district's other streets in proportion to their `households`
+    (`per_day` for DISTRICT_HOUSEHOLDS)."""
     if Whistle.objects.filter(source=SCALE_SOURCE).exists():
         return 0
     from governance.public import CODE_ALPHABET
@@ -334,30 +336,33 @@ def scale_whistles(days=365, per_day=SCALE_PER_STREET_PER_DAY):
     rng = random.Random(365)
     now = timezone.now()
     made = 0
-    for street in OrgNode.objects.filter(kind=NodeKind.STREET):
+    for street in OrgNode.objects.filter(kind=NodeKind.STREET).order_by("tree_id"):
         buildings = list(
             OrgNode.objects.filter(tree_id=street.tree_id, kind=NodeKind.BUILDING).values_list(
                 "pk", "parent__parent_id"
             )
         )
         departments = list(Department.objects.filter(street=street))
+        count = days * per_day
+        if street.code != DEMO_STREET_CODE:
+            count = round(count * households / DISTRICT_HOUSEHOLDS)
         rows = []
-        for day in range(days):
-            for _ in range(per_day):
-                created = now - timedelta(days=day, seconds=rng.randrange(86400))
-                building, community = rng.choice(buildings)
-                rows.append(
-                    _scaled(
-                        rng,
-                        created,
-                        now,
-                        rng.choice(categories),
-                        building,
-                        community,
-                        departments,
-                        CODE_ALPHABET,
-                    )
+        for _ in range(count):
+            created = now - timedelta(seconds=rng.uniform(0, days * 86400))
+            building, community = rng.choice(buildings)
+            rows.append(
+                _scaled(
+                    rng,
+                    created,
+                    now,
+                    rng.choice(categories),
+                    building,
+                    community,
+                    departments,
+                    CODE_ALPHABET,
                 )
+            )
+        rows.sort(key=lambda w: w.created_at)
         Whistle.objects.bulk_create(rows, batch_size=5000)
         made += len(rows)
     return made

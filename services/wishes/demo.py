@@ -7,9 +7,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from governance.demo import GIVEN, SURNAMES, clock
+from governance.demo import (
+    DEMO_STREET_CODE,
+    DISTRICT_COMMUNITIES,
+    GIVEN,
+    SURNAMES,
+    clock,
+    district_streets,
+)
 from governance.models import NodeKind, OrgNode, PartnerUnit, Role, User
-from governance.public import new_tracking_code
+from governance.public import CODE_ALPHABET, new_tracking_code
 from services.wishes import steps as wishes
 from services.wishes.models import (
     Wish,
@@ -168,15 +175,29 @@ HISTORY_WISHES_PER_COMMUNITY = 20
 FULFILMENTS = ["已送到老人家中。", "党员志愿者上门完成。", "支部党员集体认领并送达。"]
 
 
-def seed_year_of_wishes(street, rng, now):
+def seed_year_of_wishes(street, rng, now, per_community=HISTORY_WISHES_PER_COMMUNITY):
     """A year of wishes in every community, each lit by the community's partner unit (units
     earn no points, so the volunteers' ledgers are untouched), bulk-written with a timeline
     whose every event sits at the time the wish's own fields say."""
     communities = list(street.get_children().order_by("lft"))
+    demo = street.code == DEMO_STREET_CODE
     units = {
-        c.pk: PartnerUnit.objects.filter(node=c).order_by("pk").first() or _partner_unit(c, number)
+        c.pk: PartnerUnit.objects.filter(node=c).order_by("pk").first()
+        or _partner_unit(c, number, f"partner{number:02d}" if demo else f"partner_{c.code}")
         for number, c in enumerate(communities, start=1)
     }
+    # The demo street's codes are checked one by one; the district's thousands drawn at
+    # once, unique among themselves (31**10 codes: one already taken is out of reach).
+    codes = set()
+
+    def tracking_code():
+        if demo:
+            return new_tracking_code(Wish)
+        while (code := "".join(rng.choice(CODE_ALPHABET) for _ in range(10))) in codes:
+            pass
+        codes.add(code)
+        return code
+
     buildings = {}
     for pk, community in OrgNode.objects.filter(
         tree_id=street.tree_id, kind=NodeKind.BUILDING
@@ -186,7 +207,7 @@ def seed_year_of_wishes(street, rng, now):
     for community in communities:
         unit = units[community.pk]
         contact = unit.contacts.order_by("pk").first()
-        for _ in range(HISTORY_WISHES_PER_COMMUNITY):
+        for _ in range(per_community):
             for_whom, category, text = rng.choice(WISHES[:HISTORY_TEXTS])
             posted = now - timedelta(days=rng.uniform(20, 365))
             approved = posted + timedelta(hours=rng.uniform(2, 48))
@@ -196,7 +217,7 @@ def seed_year_of_wishes(street, rng, now):
             building = rng.choice(buildings[community.pk])
             rows.append(
                 Wish(
-                    tracking_code=new_tracking_code(Wish),
+                    tracking_code=tracking_code(),
                     wish_for=for_whom,
                     category=category,
                     text=text,
@@ -218,7 +239,7 @@ def seed_year_of_wishes(street, rng, now):
                 )
             )
     rows.sort(key=lambda w: w.created_at)
-    Wish.objects.bulk_create(rows)
+    Wish.objects.bulk_create(rows, batch_size=2000)
     moderators = dict(
         User.objects.filter(role=Role.COMMUNITY_CADRE, node__in=communities)
         .order_by("-pk")
@@ -252,13 +273,13 @@ def seed_year_of_wishes(street, rng, now):
 PARTNER_UNITS = ["区人民医院党总支", "区实验小学党支部", "区供电公司党支部", "区城建集团党委"]
 
 
-def _partner_unit(community, number):
+def _partner_unit(community, number, username):
     """The community's paired unit (结对共建) and its contact, who claims on its behalf."""
     unit = PartnerUnit.objects.create(
         name=f"{PARTNER_UNITS[number % len(PARTNER_UNITS)]}（{community.place}）", node=community
     )
     contact, _ = User.objects.get_or_create(
-        username=f"partner{number:02d}",
+        username=username,
         defaults={
             "full_name": "联络员",
             "role": Role.VOLUNTEER,
@@ -268,3 +289,20 @@ def _partner_unit(community, number):
     )
     unit.contacts.add(contact)
     return unit
+
+
+WISHES_PER_HOUSEHOLD = 0.02  # lit in a year: ~90 in a district community of 4,400 households
+
+
+def seed_district_wishes(households):
+    """A year of lit wishes in every community of the district's other streets, in proportion
+    to their `households`; nothing for a street that has wishes already."""
+    now = timezone.now()
+    per_community = max(1, round(households / DISTRICT_COMMUNITIES * WISHES_PER_HOUSEHOLD))
+    made = 0
+    for street in district_streets():
+        if Wish.objects.filter(community__parent=street).exists():
+            continue
+        rng = random.Random(f"wishes-{street.code}")
+        made += seed_year_of_wishes(street, rng, now, per_community)
+    return made

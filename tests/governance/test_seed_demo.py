@@ -8,12 +8,29 @@ from django.utils import timezone
 
 from governance import tree
 from governance.composite import command_center as cc
-from governance.demo import DEMO_PASSWORD, DEMO_USERS, clock
+from governance.demo import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    DISTRICT_HOUSEHOLDS,
+    clock,
+    district_street,
+    district_streets,
+)
 from governance.models import NodeKind, OrgNode, User
-from grids.models import Household, Resident
+from grids.models import Household, Resident, WorkerAssignment, WorkerKind
+from services.whistles.demo import SCALE_PER_STREET_PER_DAY
 from services.whistles.models import EventKind, Status, Whistle, WhistleEvent
 from services.wishes.models import Wish, WishEvent
-from volunteers.models import Activity, Membership, RedemptionStatus, Reward
+from volunteers.demo import VOLUNTEER_SHARE
+from volunteers.models import (
+    Activity,
+    LedgerEntry,
+    Membership,
+    RedemptionStatus,
+    Reward,
+    ServiceHours,
+    VolunteerProfile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,11 +74,109 @@ def test_seed_demo_if_empty_leaves_an_existing_tree_alone(small_tree):
     assert not User.objects.filter(username="street_cadre").exists()
 
 
-def test_the_scaled_district_has_ten_streets():
-    call_command("seed_demo", "--scale")
+# The district at a hundredth of its size: the same promises, kept in seconds.
+SMALL_DISTRICT = 600
+
+
+def district_counts():
+    return (
+        counts(),
+        {
+            model.__name__: model.objects.count()
+            for model in (
+                Household,
+                Resident,
+                VolunteerProfile,
+                ServiceHours,
+                LedgerEntry,
+                Whistle,
+                Wish,
+            )
+        },
+    )
+
+
+def test_the_scaled_district_has_ten_streets_in_proportion_and_agrees_with_itself():
+    call_command("seed_demo", "--scale", "--households-per-street", SMALL_DISTRICT)
     assert OrgNode.objects.filter(kind=NodeKind.STREET).count() == 10
-    assert OrgNode.objects.filter(kind=NodeKind.BUILDING).count() == 600 + 9 * 1600
+    size = district_street(SMALL_DISTRICT)
+    per_street = size.communities * size.grids_per_community[0] * size.buildings_per_grid
+    assert OrgNode.objects.filter(kind=NodeKind.BUILDING).count() == 600 + 9 * per_street
     assert tree.find_problems() == []
+    first = district_counts()
+
+    period = cc.Period.last(365)
+    streets = list(district_streets())
+    assert len(streets) == 9
+    for street in streets:
+        households = Household.objects.filter(building__tree_id=street.tree_id)
+        n = households.count()
+        # About the households asked for; residents, volunteers, whistles and wishes in
+        # proportion (the full district: 44,000, ~110,000, ~3,300, ~9,100 and ~880).
+        assert 0.8 * SMALL_DISTRICT < n < 1.25 * SMALL_DISTRICT, street.code
+        residents = Resident.objects.filter(household__building__tree_id=street.tree_id).count()
+        assert 2 * n < residents < 3 * n, street.code
+        volunteers = VolunteerProfile.objects.filter(community__tree_id=street.tree_id).count()
+        assert abs(volunteers - n * VOLUNTEER_SHARE) <= size.communities, street.code
+        whistles = Whistle.objects.filter(community__tree_id=street.tree_id).count()
+        expected = 365 * SCALE_PER_STREET_PER_DAY * SMALL_DISTRICT / DISTRICT_HOUSEHOLDS
+        assert whistles == round(expected), street.code
+        assert Wish.objects.filter(community__tree_id=street.tree_id).count() >= size.communities
+
+        # The command center's figures agree, for the street and each community.
+        figures = cc.node_figures(street, period)["headcounts"]
+        assert figures["households"] == n
+        assert 0 < figures["party_households"] <= figures["party_members"], street.code
+        for row in cc.children_table(street, period):
+            community = row["node"]
+            counts_ = cc.node_figures(community, period)["headcounts"]
+            assert counts_["party_households"] <= counts_["party_members"], community.code
+            assert counts_["households"] > 0 and counts_["care_residents"] > 0, community.code
+            assert counts_["volunteers"] > 0 and counts_["teams"] > 0, community.code
+            assert row["received"] > 0 and row["wishes_lit"] > 0, community.code
+            assert row["volunteer_hours"] > 0, community.code
+
+    # Every party-member household of the district is a household of the register, in the
+    # flat its name says, headed by the member it names, tagged 党员 and a party member of the
+    # portal attached to it.
+    party = OrgNode.objects.filter(
+        kind=NodeKind.HOUSEHOLD, tree_id__in=[s.tree_id for s in streets]
+    )
+    linked = Household.objects.filter(party_household__in=party).select_related("party_household")
+    assert linked.count() == party.count() > 0
+    members = dict(
+        User.objects.filter(is_party_member=True, node__in=party).values_list(
+            "node_id", "full_name"
+        )
+    )
+    for household in linked:
+        node = household.party_household
+        assert node.name.endswith(f"（{household.unit}单元{household.room}）"), node.name
+        head = household.residents.order_by("pk").first()
+        assert node.name.startswith(head.name) and head.tags.filter(name="党员").exists()
+        assert members[node.pk] == head.name
+    # Every grid has its full-time worker.
+    grids = OrgNode.objects.filter(kind=NodeKind.GRID, tree_id__in=[s.tree_id for s in streets])
+    assert WorkerAssignment.objects.filter(grid__in=grids, kind=WorkerKind.FULL_TIME).count() == (
+        grids.count()
+    )
+
+    # Every district volunteer has a year of hours and a ledger whose running balances add
+    # up to the profile's balance, an entry for each approved hours row.
+    district = VolunteerProfile.objects.filter(community__tree_id__in=[s.tree_id for s in streets])
+    assert not district.annotate(n=Count("hours")).filter(n=0).exists()
+    balances = dict(district.values_list("pk", "points_balance"))
+    running = {}
+    entries = LedgerEntry.objects.filter(volunteer__in=balances).order_by("at", "pk")
+    for volunteer, points, after in entries.values_list("volunteer_id", "points", "balance_after"):
+        running[volunteer] = running.get(volunteer, 0) + points
+        assert after == running[volunteer]
+    assert running == balances
+    assert entries.count() == ServiceHours.objects.filter(volunteer__in=balances).count()
+
+    # Twice changes nothing.
+    call_command("seed_demo", "--scale", "--households-per-street", SMALL_DISTRICT)
+    assert district_counts() == first
 
 
 def _in_order(events, owner, created):
