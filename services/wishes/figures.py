@@ -11,10 +11,14 @@ from governance.models import PartnerUnit, User
 from services.wishes.models import LIT_STATUSES
 
 
-def lit_this_year(wishes, now=None):
+def lit_this_year_q(now=None):
     """Wishes lit (confirmed) in the current year, dated by their confirmation."""
     year = timezone.localtime(now or timezone.now()).year
-    return wishes.filter(status__in=LIT_STATUSES, confirmed_at__year=year).count()
+    return Q(status__in=LIT_STATUSES, confirmed_at__year=year)
+
+
+def lit_this_year(wishes, now=None):
+    return wishes.filter(lit_this_year_q(now)).count()
 
 
 def community_figures(wishes):
