@@ -16,7 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
-from governance.choices_cache import CachedChoices, CachedModelChoiceField, FastSelect
+from governance.choices_cache import (
+    CachedChoices,
+    CachedModelChoiceField,
+    FastSelect,
+    RenderedOnce,
+)
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode, mainland_mobile
 from governance.params import parse_id
@@ -43,8 +48,9 @@ def normalise_code(value):
     return "".join(value.split()).upper()
 
 
-class HoneypotForm(PortalForm):
-    """A field people never see and bots fill in; a filled one means the post is discarded."""
+class HoneypotForm(RenderedOnce, PortalForm):
+    """A field people never see and bots fill in; a filled one means the post is discarded.
+    Rendered once per process for each set of values (choices_cache.RenderedOnce)."""
 
     website = forms.CharField(
         required=False,
@@ -125,7 +131,7 @@ class ResidentPlaceForm(HoneypotForm):
         return data
 
 
-class TrackForm(PortalForm):
+class TrackForm(RenderedOnce, PortalForm):
     code = forms.CharField(label=_("Tracking code"), max_length=20)
     last4 = forms.RegexField(
         label=_("Last 4 digits of your mobile"),

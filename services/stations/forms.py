@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.choices_cache import CachedChoices, CachedModelChoiceField
+from governance.choices_cache import CachedChoices, CachedModelChoiceField, RenderedOnce
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode
 from governance.public import CachedPlaceChoiceField, located_community_choices
@@ -19,8 +19,9 @@ station_kind_choices = CachedChoices(
 )
 
 
-class StationFinderForm(PortalForm):
-    """Where the resident is (browser geolocation or a community) and what they need."""
+class StationFinderForm(RenderedOnce, PortalForm):
+    """Where the resident is (browser geolocation or a community) and what they need.
+    Rendered once per process for each set of values (choices_cache.RenderedOnce)."""
 
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
