@@ -34,14 +34,12 @@ def finder(request):
     results = []
     if origin is not None:
         data = form.cleaned_data
-        results = list(
-            circle.nearby(
-                lat=origin[0],
-                lng=origin[1],
-                amenity=data["amenity"],
-                kind=data["kind"],
-                open_now=data["open_now"],
-            )[:30]
+        results = circle.nearby_listed(
+            lat=origin[0],
+            lng=origin[1],
+            amenity=data["amenity"],
+            kind=data["kind"],
+            open_now=data["open_now"],
         )
     return render(
         request,
