@@ -90,7 +90,14 @@ _LOWER_MIDDLE, _UPPER_MIDDLE = "0.5", "0.5000000001"
 
 def whistle_figures(whistles, *, start, end, now=None):
     """`whistles` is already scoped (e.g. Whistle.objects.visible_to(user)); [start, end)."""
+    return figures_and(whistles, start=start, end=end, now=now)[0]
+
+
+def figures_and(whistles, *, start, end, now=None, also=None):
+    """The figures and, from the same pass, the aggregates `also` names ({name: aggregate}):
+    (WhistleFigures, {name: value})."""
     now = now or timezone.now()
+    also = also or {}
     in_period = Q(created_at__gte=start, created_at__lt=end)
     resolved = in_period & Q(resolved_at__isnull=False)
     # One pass for the period's counts, the overdue ones (which the period does not limit)
@@ -107,12 +114,15 @@ def whistle_figures(whistles, *, start, end, now=None):
         overdue_now=Count("pk", filter=overdue_q(now)),
         resolved=Count("pk", filter=resolved),
         **middles,
+        **also,
     )
+    extra = {name: counts.pop(name) for name in also}
     count = counts.pop("resolved")
     found = [counts.pop(name) for name in middles]
     if not middles:
         found = _middle_values(whistles.filter(resolved), count)
-    return WhistleFigures(**counts, median_time_to_resolve=_mean(found if count else []))
+    median = _mean(found if count else [])
+    return WhistleFigures(**counts, median_time_to_resolve=median), extra
 
 
 def _mean(durations):
