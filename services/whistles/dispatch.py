@@ -28,7 +28,9 @@ def _responded(whistle, now):
         whistle.responded_on_time = now <= whistle.dispatch_due
 
 
-def _handlers(whistle):
+def handlers(whistle):
+    """Who is told of a step on a dispatched whistle: the lead department's active handlers,
+    else the workers of the grid it went to (supervision and transfers tell them too)."""
     if whistle.lead_department_id:
         return list(whistle.lead_department.handlers.filter(is_active=True))
     return list(people.grid_workers_of(whistle.assigned_grid))
@@ -104,7 +106,7 @@ def dispatch_whistle(*, whistle, actor, department=None, grid=None, co_departmen
         target = department.name if department else grid.place
         record(w, EventKind.DISPATCHED, actor=actor, note=note or target, public=True)
         title = _("Whistle %(code)s dispatched to you") % {"code": w.tracking_code}
-        recipients = _handlers(w) + [h for d in co_departments for h in d.handlers.all()]
+        recipients = handlers(w) + [h for d in co_departments for h in d.handlers.all()]
         notify(recipients, title=title, body=w.description[:200], url=staff_url(w))
     return w
 
@@ -191,7 +193,7 @@ def decide_extension(*, whistle, actor, approve, note=""):
         kind = EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED
         record(w, kind, actor=actor, note=note, public=approve)
         notify(
-            _handlers(w),
+            handlers(w),
             title=_("Extension for whistle %(code)s: %(decision)s")
             % {"code": w.tracking_code, "decision": kind.label},
             body=note,
@@ -244,7 +246,7 @@ def move_to_department(w, *, department, actor, kind, note):
     w.co_departments.remove(department)
     record(w, kind, actor=actor, note=labelled(department.name, note), public=True)
     notify(
-        _handlers(w),
+        handlers(w),
         title=_("Whistle %(code)s dispatched to you") % {"code": w.tracking_code},
         body=w.description[:200],
         url=staff_url(w),

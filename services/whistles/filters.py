@@ -1,11 +1,13 @@
 """The staff whistle list's filters and search box; the list and its export read the same
-filtered queryset, so a cadre downloads exactly what they see listed."""
+filtered queryset, so a cadre downloads exactly what they see listed. The drop-downs join
+their options in Python (FastSelect): a street's communities and grids are a long list."""
 
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from governance.choices_cache import FastSelect
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode
 from governance.public import normalise_code
@@ -21,24 +23,30 @@ class WhistleFilter(django_filters.FilterSet):
         method="filter_search",
     )
     status = django_filters.ChoiceFilter(
-        choices=Status.choices, label=gettext_lazy("Status"), empty_label=gettext_lazy("All")
+        choices=Status.choices,
+        label=gettext_lazy("Status"),
+        empty_label=gettext_lazy("All"),
+        widget=FastSelect,
     )
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.all(),
         label=gettext_lazy("Category"),
         empty_label=gettext_lazy("All"),
+        widget=FastSelect,
     )
     node = django_filters.ModelChoiceFilter(
         queryset=OrgNode.objects.none(),
         label=gettext_lazy("Community or grid"),
         empty_label=gettext_lazy("All"),
         method="filter_node",
+        widget=FastSelect,
     )
     overdue = django_filters.ChoiceFilter(
         label=gettext_lazy("Overdue now"),
         empty_label=gettext_lazy("All"),
         choices=[("yes", gettext_lazy("Overdue")), ("no", gettext_lazy("Not overdue"))],
         method="filter_overdue",
+        widget=FastSelect,
     )
 
     supervision = django_filters.ChoiceFilter(
@@ -49,6 +57,7 @@ class WhistleFilter(django_filters.FilterSet):
             ("overdue", gettext_lazy("Answer overdue")),
         ],
         method="filter_supervision",
+        widget=FastSelect,
     )
 
     class Meta:

@@ -1,5 +1,8 @@
 """Who may do what to a whistle: the permission by name, then the place in the tree."""
 
+from dataclasses import dataclass
+
+from governance.masking import mask_mobile, mask_name
 from governance.permissions import Perm
 from governance.scope import in_scope
 from services.whistles.models import Status
@@ -61,3 +64,24 @@ def sees_reporter_mobile(user, whistle):
         and user.has_perm(Perm.HANDLE_WHISTLE)
         and is_lead_handler(user, whistle)
     )
+
+
+def reporter_as_seen(user, whistle):
+    """The reporter's name and mobile as this user may read them, each masked by the one rule
+    where they may not, and whether any of it is personal data (a download says so)."""
+    contact = sees_reporter_contact(user, whistle)
+    mobile = sees_reporter_mobile(user, whistle)
+    return ReporterAsSeen(
+        name=whistle.reporter_name if contact else mask_name(whistle.reporter_name),
+        mobile=whistle.reporter_mobile if mobile else mask_mobile(whistle.reporter_mobile),
+        contact=contact,
+        personal=contact or mobile,
+    )
+
+
+@dataclass(frozen=True)
+class ReporterAsSeen:
+    name: str
+    mobile: str
+    contact: bool  # the full contact: the one who calls the resident back
+    personal: bool

@@ -1,6 +1,16 @@
 """Whistles as the staff lists read them."""
 
-from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 
 from governance.scope import scope_roots, sees_everything, subtree_q
 from services.whistles.models import Department, Supervision, Whistle, overdue_q
@@ -22,23 +32,43 @@ def visible_whistles(user):
     )
 
 
+def overdue_first(now):
+    """The lists' first sort key: 0 for a whistle past its running deadline, else 1."""
+    return Case(When(overdue_q(now), then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
 def with_due(whistles, now):
     """Annotate the running deadline and overdue-ness so lists can sort overdue first, and
-    the deadline of an unanswered supervision order (督办) the lists flag."""
-    return whistles.annotate_running_due().annotate(
-        overdue_first=Case(
-            When(overdue_q(now), then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-        supervision_due=Subquery(
-            open_supervisions().filter(whistle=OuterRef("pk")).values("due_at")[:1]
-        ),
+    the deadline of an unanswered supervision order (督办) the lists flag; the rows' flags
+    (`is_overdue`, `supervision_overdue`) are decided here, so templates only read them."""
+    return (
+        whistles.annotate_running_due()
+        .annotate(
+            overdue_first=overdue_first(now),
+            supervision_due=Subquery(
+                open_supervisions().filter(whistle=OuterRef("pk")).values("due_at")[:1]
+            ),
+        )
+        .annotate(
+            is_overdue=ExpressionWrapper(Q(overdue_first=0), output_field=BooleanField()),
+            supervision_overdue=ExpressionWrapper(
+                Q(supervision_due__lt=now), output_field=BooleanField()
+            ),
+        )
     )
 
 
 def open_supervisions():
     return Supervision.objects.filter(answered_at__isnull=True)
+
+
+def supervisions_of(whistle, now):
+    """The whistle's 督办 orders, each flagged `overdue` when unanswered past its deadline."""
+    return whistle.supervisions.select_related("ordered_by", "answered_by").annotate(
+        overdue=ExpressionWrapper(
+            Q(answered_at__isnull=True, due_at__lt=now), output_field=BooleanField()
+        )
+    )
 
 
 def departments_for(user):

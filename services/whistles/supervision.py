@@ -10,7 +10,7 @@ from governance.formatting import labelled
 from governance.notifications import notify
 from governance.workflow import TransitionError, record, step
 from services.whistles import policies
-from services.whistles.dispatch import _handlers
+from services.whistles.dispatch import handlers
 from services.whistles.links import staff_url
 from services.whistles.models import IN_HANDLING, EventKind, Status, Supervision
 
@@ -48,7 +48,7 @@ def supervise_whistle(*, whistle, actor, comment, due_at):
             note=labelled(_("answer by %(due)s") % {"due": due}, comment),
         )
         notify(
-            _handlers(w),
+            handlers(w),
             title=_("Supervision order on whistle %(code)s: answer by %(due)s")
             % {"code": w.tracking_code, "due": due},
             body=comment[:200],

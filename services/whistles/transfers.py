@@ -10,7 +10,7 @@ from governance.formatting import labelled
 from governance.notifications import notify
 from governance.workflow import TransitionError, record, step
 from services.whistles import policies
-from services.whistles.dispatch import _handlers, move_to_department
+from services.whistles.dispatch import handlers, move_to_department
 from services.whistles.links import staff_url
 from services.whistles.models import IN_HANDLING, EventKind, TransferRequest
 
@@ -86,7 +86,7 @@ def decide_transfer(*, whistle, actor, grant, note=""):
         else:
             record(w, EventKind.TRANSFER_DECLINED, actor=actor, note=note)
             notify(
-                _handlers(w),
+                handlers(w),
                 title=_("Transfer of whistle %(code)s declined") % {"code": w.tracking_code},
                 body=note[:200],
                 url=staff_url(w),

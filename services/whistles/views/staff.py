@@ -1,12 +1,10 @@
 """Staff pages for whistles: lists, the detail with its timeline and the steps this user may
 take, call-backs and the grid worker's task list. Every query starts from visible_to(user)."""
 
-from datetime import timedelta
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance.downloads import PDF, XLSX, download
 from governance.forms import flash_form_errors
-from governance.masking import mask_mobile, mask_name
 from governance.permissions import Perm
 from governance.scope import scope_root
 from governance.step_pages import (
@@ -32,12 +29,12 @@ from governance.workflow import TransitionError
 from services.whistles import (
     bulk,
     callbacks,
+    detail,
     dispatch,
     duplicates,
     exporting,
-    figures,
+    listing,
     orders,
-    origins,
     policies,
     supervision,
     transfers,
@@ -63,10 +60,8 @@ from services.whistles.models import (
     OPEN_STATUSES,
     CallBack,
     Status,
-    Whistle,
-    WhistlePhoto,
 )
-from services.whistles.selectors import LISTED_RELATIONS, visible_whistles, with_due
+from services.whistles.selectors import visible_whistles, with_due
 
 
 def _pending_extension(whistle):
@@ -198,24 +193,10 @@ STEPS = {
 }
 
 
-def _listed(request, now):
-    """The list's filtered rows: the page and its export read the same ones."""
-    visible = visible_whistles(request.user)
-    return WhistleFilter(request.GET, queryset=with_due(visible, now), user=request.user)
-
-
 @login_required
 @permission_required(Perm.VIEW_WHISTLE, raise_exception=True)
 def whistle_list(request):
-    now = timezone.now()
-    filterset = _listed(request, now)
-    # Only what the rows show: every further join makes PostgreSQL join the whole table
-    # before the scope's index-driven branches narrow it (the export reads the rest).
-    rows = filterset.qs.select_related(None).select_related(*LISTED_RELATIONS)
-    page = Paginator(rows.order_by("overdue_first", "-created_at", "-pk"), 30).get_page(
-        request.GET.get("page")
-    )
-    period_start = now - timedelta(days=30)
+    listed = listing.whistle_page(request.user, request.GET, timezone.now())
     bulk_form = None
     if request.user.has_perm(Perm.TRIAGE_WHISTLE):
         bulk_form = BulkDispatchForm(user=request.user)
@@ -223,19 +204,16 @@ def whistle_list(request):
         request,
         "services/whistle_list.html",
         {
-            "filter": filterset,
-            "page": page,
-            "now": now,
+            "filter": listed.filterset,
+            "page": listed.page,
             "query": request.GET.urlencode(),
             "bulk_form": bulk_form,
             "bulk_ids": (
-                {w.pk for w in page.object_list if w.status == Status.ACCEPTED}
+                {w.pk for w in listed.page.object_list if w.status == Status.ACCEPTED}
                 if bulk_form
                 else set()
             ),
-            "figures": figures.whistle_figures(
-                Whistle.objects.visible_to(request.user), start=period_start, end=now, now=now
-            ),
+            "figures": listed.figures,
         },
     )
 
@@ -245,12 +223,14 @@ def whistle_list(request):
 @require_GET
 def whistle_export(request):
     """What the list shows, with its filters and search, as a workbook (names masked)."""
-    filterset = _listed(request, timezone.now())
+    now = timezone.now()
+    visible = with_due(visible_whistles(request.user), now)
+    filterset = WhistleFilter(request.GET, queryset=visible, user=request.user)
     root = scope_root(request.user)
     name = f"whistles-{root.code if root else 'all'}-{timezone.localdate().isoformat()}.xlsx"
     response = download(request, name, XLSX, personal=True)
     exporting.write_whistles_workbook(
-        filterset.qs.order_by("overdue_first", "-created_at", "-pk"),
+        filterset.qs.order_by(*listing.LIST_ORDER),
         response,
         place=root.place if root else _("All streets"),
     )
@@ -300,74 +280,29 @@ def whistle_bulk_dispatch(request):
 @require_GET
 def whistle_order(request, pk):
     """派单单 as a PDF, for a whistle that has been dispatched."""
-    whistle = get_object_or_404(visible_whistles(request.user), pk=pk, dispatched_at__isnull=False)
-    contact = policies.sees_reporter_contact(request.user, whistle)
-    mobile = policies.sees_reporter_mobile(request.user, whistle)
+    whistle = get_object_or_404(
+        visible_whistles(request.user).prefetch_related("co_departments"),
+        pk=pk,
+        dispatched_at__isnull=False,
+    )
+    reporter = policies.reporter_as_seen(request.user, whistle)
     pdf = orders.work_order_pdf(
         whistle,
-        reporter_name=whistle.reporter_name if contact else mask_name(whistle.reporter_name),
-        reporter_mobile=(
-            whistle.reporter_mobile if mobile else mask_mobile(whistle.reporter_mobile)
-        ),
+        reporter_name=reporter.name,
+        reporter_mobile=reporter.mobile,
         co_departments=list(whistle.co_departments.all()),
     )
     name = f"work-order-{whistle.tracking_code}.pdf"
-    return download(request, name, PDF, pdf, inline=True, personal=contact or mobile)
-
-
-# Staff tell the resident's photos from the handler's result (整改前 / 整改后).
-PHOTO_STAGES = (
-    (WhistlePhoto.Stage.REPORT, pgettext_lazy("photo stage", "Before: the resident's photos")),
-    (WhistlePhoto.Stage.RESOLUTION, pgettext_lazy("photo stage", "After: the handler's photos")),
-)
-
-
-def _photos_by_stage(whistle):
-    photos = list(whistle.photos.all())
-    return [
-        (label, shown)
-        for stage, label in PHOTO_STAGES
-        if (shown := [photo for photo in photos if photo.stage == stage])
-    ]
+    return download(request, name, PDF, pdf, inline=True, personal=reporter.personal)
 
 
 @login_required
 @permission_required(Perm.VIEW_WHISTLE, raise_exception=True)
 def whistle_detail(request, pk):
-    whistle = get_object_or_404(visible_whistles(request.user), pk=pk)
-    user = request.user
-    contact = policies.sees_reporter_contact(user, whistle)
-    mobile = policies.sees_reporter_mobile(user, whistle)
-    callback = CallBack.objects.filter(whistle=whistle).first()
-    return render(
-        request,
-        "services/whistle_detail.html",
-        {
-            "whistle": whistle,
-            "reporter_name": whistle.reporter_name if contact else mask_name(whistle.reporter_name),
-            "reporter_mobile": (
-                whistle.reporter_mobile if mobile else mask_mobile(whistle.reporter_mobile)
-            ),
-            "supervisions": whistle.supervisions.select_related("ordered_by", "answered_by"),
-            "transfer": transfers.pending_transfer(whistle),
-            "supporters": whistle.supporters.count(),
-            "merged": list(whistle.merged.only("pk", "tracking_code")),
-            "now": timezone.now(),
-            "origin_links": origins.origin_links(whistle, user) if whistle.by_grid_worker else [],
-            "events": whistle.events.select_related("actor"),
-            "photo_stages": _photos_by_stage(whistle),
-            "co_departments": whistle.co_departments.all(),
-            "steps": allowed_steps(STEPS, user, whistle),
-            "callback": callback,
-            "callback_form": (
-                CallBackForm()
-                if callback
-                and not callback.done_at
-                and policies.sees_reporter_contact(user, whistle)
-                else None
-            ),
-        },
-    )
+    whistle = get_object_or_404(detail.detail_whistles(request.user), pk=pk)
+    context = detail.whistle_detail(request.user, whistle, timezone.now())
+    context["steps"] = allowed_steps(STEPS, request.user, whistle)
+    return render(request, "services/whistle_detail.html", context)
 
 
 @login_required
