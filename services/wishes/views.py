@@ -1,22 +1,26 @@
 """Micro-wish pages: the public wall and form, the resident's status page, the claimer's
 pages (claim, withdraw, fulfil) and the community's moderation pages."""
 
+import contextlib
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance.choices_cache import FastSelect
+from governance.choices_cache import CachedChoices, FastSelect
 from governance.downloads import private_file
 from governance.forms import flash_form_errors
 from governance.masking import mask_mobile, mask_name
-from governance.models import NodeKind, OrgNode
+from governance.models import NodeKind, OrgNode, PartnerUnit, User
 from governance.params import parse_id
 from governance.permissions import Perm
 from governance.public import (
@@ -57,35 +61,95 @@ def _wall_place(params):
     return None
 
 
+# What the wall shows is the same for every visitor: kept in the shared cache per place,
+# kind, page, year and language, under a generation dropped whenever a wish, a partner unit,
+# a person (claimers' names) or a place changes.
+wall_generation = CachedChoices(
+    "wish-wall-generation", lambda: secrets.token_hex(8), [Wish, PartnerUnit, User, OrgNode]
+)
+WALL_SECONDS = 300
+
+
+def _wall_content(place, category, page_number):
+    in_place = Wish.objects.filter(subtree_q(place, "node")) if place else Wish.objects.all()
+    shown = in_place.on_wall().select_related("community", "claimer", "claimer_unit")
+    if category:
+        shown = shown.filter(category=category)
+    page = Paginator(shown.order_by("status", "-approved_at", "-pk"), 24).get_page(page_number)
+    year = timezone.localdate().year
+    return {
+        "page": {
+            "number": page.number,
+            "has_previous": page.has_previous(),
+            "has_next": page.has_next(),
+            "previous_page_number": page.number - 1,
+            "next_page_number": page.number + 1,
+        },
+        "year": year,
+        "cards": [_card(w) for w in page.object_list],
+        "lit_count": figures.lit_this_year(in_place),
+        "rankings": figures.rankings(in_place, year=year),
+    }
+
+
+def _kept_wall_content(place, category, page_number):
+    key = ":".join(
+        [
+            "wish-wall",
+            wall_generation.get(),
+            get_language() or "",
+            str(timezone.localdate().year),
+            str(place.pk if place else ""),
+            category,
+            str(page_number or "")[:10],
+        ]
+    )
+    try:
+        content = cache.get(key)
+    except Exception:  # the shared cache is down: the wall is read from the database
+        return _wall_content(place, category, page_number)
+    if content is None:
+        content = _wall_content(place, category, page_number)
+        with contextlib.suppress(Exception):  # if not kept, read again next time
+            cache.set(key, content, WALL_SECONDS)
+    return content
+
+
+_selects = {}
+
+
+def _community_select(chosen):
+    """The district's communities from the choice cache, rendered once per process for each
+    list, language and choice."""
+    choices = (("", _("All")), *map(tuple, community_choices.get()))
+    key = (chosen, choices)
+    html = _selects.get(key)
+    if html is None:
+        if len(_selects) >= 256:
+            _selects.clear()
+        html = _selects[key] = FastSelect(attrs={"id": "wall-community"}, choices=choices).render(
+            "community", chosen
+        )
+    return html
+
+
 @require_GET
 def wall(request):
     place = _wall_place(request.GET)
-    in_place = Wish.objects.filter(subtree_q(place, "node")) if place else Wish.objects.all()
-    shown = in_place.on_wall().select_related("community", "claimer", "claimer_unit")
     category = request.GET.get("category", "")
-    if category in WishCategory.values:
-        shown = shown.filter(category=category)
-    page = Paginator(shown.order_by("status", "-approved_at", "-pk"), 24).get_page(
-        request.GET.get("page")
-    )
-    year = timezone.localdate().year
+    if category not in WishCategory.values:
+        category = ""
     return render(
         request,
         "services/wish_wall.html",
         {
+            **_kept_wall_content(place, category, request.GET.get("page")),
             "place": place,
-            "page": page,
             "categories": WishCategory.choices,
             "category": category,
-            "year": year,
-            "cards": [_card(w) for w in page.object_list],
-            "lit_count": figures.lit_this_year(in_place),
-            "rankings": figures.rankings(in_place, year=year),
-            # The district's communities from the choice cache, not a query and a loop.
-            "community_select": FastSelect(
-                attrs={"id": "wall-community"},
-                choices=[("", _("All")), *community_choices.get()],
-            ).render("community", place.pk if place and place.kind == NodeKind.COMMUNITY else ""),
+            "community_select": _community_select(
+                place.pk if place and place.kind == NodeKind.COMMUNITY else ""
+            ),
         },
     )
 
