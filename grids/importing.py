@@ -5,41 +5,23 @@ valid rows written in one transaction, keyed so that importing a file again chan
 listed tags are added, and only an explicit 否 clears party membership or unit head."""
 
 import re
-import zipfile
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from openpyxl import load_workbook
 
+from governance import sheet_imports
 from governance.models import NodeKind, OrgNode, mainland_mobile
 from governance.scope import in_scope
+from governance.sheet_imports import Column, RowError
 from grids.models import BuildingProfile, Household, Resident, ResidentTag
 
 PARTY_TAG = "党员"
-MAX_ROWS = 10_000  # the rows wait in the session between the preview and the confirm
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a small .xlsx can unpack to gigabytes (zip bomb)
 MAX_PEOPLE = 999
-YES = {"是", "yes", "y", "true", "1", "√", "✓"}
-NO = {"否", "no", "n", "false", "0", "×"}
 TAG_SEPARATORS = re.compile(r"[,，、;；\s]+")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str  # the English msgid; headers and error reports show it translated
-    aliases: tuple = ()  # Chinese headers cadres already use
-    required: bool = False
-
-    def title(self):
-        return _(self.label)
-
 
 COLUMNS = (
     Column("building", gettext_noop("building code"), ("楼栋编码", "楼栋编号", "楼栋代码"), True),
@@ -56,112 +38,15 @@ COLUMNS = (
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 
 
-# --- Reading the file
-
-
-def _norm(text):
-    return re.sub(r"[\s*:：]", "", str(text or "")).casefold()
-
-
-def _header_keys():
-    """Every accepted spelling of each header: English, the Chinese aliases and the label in
-    each language of the site (so a template downloaded in one language reads in another)."""
-    keys = {}
-    for column in COLUMNS:
-        spellings = {column.label, *column.aliases}
-        for code, _language in settings.LANGUAGES:
-            with translation.override(code):
-                spellings.add(column.title())
-        keys.update({_norm(spelling): column.key for spelling in spellings})
-    return keys
-
-
-def _text(value):
-    """A cell as text: Excel keeps 101 and 13812345678 as floats, which must not read 101.0."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+# The rows an import left out, kept for the cadre to mend and upload again.
+LEFT_OUT = sheet_imports.LeftOut("grids-import-rejected", COLUMNS)
 
 
 def parse_workbook(upload):
-    """The data rows of the first sheet of an uploaded .xlsx, as dicts of text keyed by column
-    plus "row", the row number Excel shows. Raises ValidationError with a message for the
-    person uploading: wrong type, too large, unreadable, missing columns, too many rows."""
-    if not (upload.name or "").lower().endswith(".xlsx"):
-        raise ValidationError(
-            _("Upload an Excel workbook (.xlsx); save .xls or .csv files as .xlsx first."),
-            code="not_xlsx",
-        )
-    limit = settings.UPLOAD_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("“%(name)s” is larger than %(mb)d MB.")
-            % {"name": upload.name, "mb": limit // (1024 * 1024)},
-            code="too_large",
-        )
-    try:
-        rows = _read(upload)
-    except ValidationError:
-        raise
-    except Exception:  # a damaged file fails anywhere in zipfile, the XML parser or openpyxl
-        raise ValidationError(
-            _("This file could not be read as an Excel workbook."), code="unreadable"
-        ) from None
-    if not rows:
-        raise ValidationError(_("The sheet has no rows below the header."), code="empty")
-    return rows
-
-
-def _read(upload):
-    with zipfile.ZipFile(upload) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-            raise ValueError("unpacks too large")
-    upload.seek(0)
-    workbook = load_workbook(upload, read_only=True, data_only=True)
-    try:
-        lines = workbook.worksheets[0].iter_rows(values_only=True)
-        accepted = _header_keys()
-        keys = [accepted.get(_norm(cell)) for cell in next(lines, ())]
-        missing = [
-            column.title() for column in COLUMNS if column.required and column.key not in keys
-        ]
-        if missing:
-            raise ValidationError(
-                _("The first row must name the columns; missing: %(columns)s.")
-                % {"columns": ", ".join(missing)},
-                code="columns",
-            )
-        rows = []
-        for number, line in enumerate(lines, start=2):
-            values = {}
-            for key, cell in zip(keys, line, strict=False):
-                if key and not values.get(key):
-                    values[key] = _text(cell)
-            if not any(values.values()):
-                continue
-            if len(rows) == MAX_ROWS:
-                raise ValidationError(
-                    _("The sheet has more than %(max)d rows; split it into several files.")
-                    % {"max": MAX_ROWS},
-                    code="too_many",
-                )
-            rows.append({"row": number, **{key: values.get(key, "") for key in COLUMN_BY_KEY}})
-        return rows
-    finally:
-        workbook.close()
+    return sheet_imports.parse_workbook(upload, COLUMNS)
 
 
 # --- Checking the rows
-
-
-class RowError(NamedTuple):
-    row: int
-    column: str
-    reason: str
 
 
 @dataclass
@@ -194,13 +79,11 @@ def _whole(text):
 
 
 def _yes_no(item, key):
-    text = item.row[key].casefold()
-    if not text:
+    try:
+        return sheet_imports.yes_no(item.row[key])
+    except ValueError:
+        item.fail(key, _("Write 是 or 否 (yes or no)."))
         return None
-    if text in YES or text in NO:
-        return text in YES
-    item.fail(key, _("Write 是 or 否 (yes or no)."))
-    return None
 
 
 def check(rows, *, user):
