@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import IntegerField, Value, When
-from django.db.models.expressions import Case
+from django.db.models import F, Func, IntegerField
 from django.utils import timezone
 
 from governance.formatting import COUNT
@@ -108,17 +107,33 @@ child_columns = Registry()
 sections = Registry()
 
 
+class _ChildOf(Func):
+    """Which child a row lies under, from its node's left value: `CASE WHEN lft BETWEEN a AND
+    b THEN child ...`. The children's ranges do not overlap, so a row matches one of them at
+    most; NULL for a row on the node itself. Compiled as one expression: a When per child
+    costs the ORM a resolved and compiled lookup pair per child and app, more than the query
+    itself for a street's communities."""
+
+    output_field = IntegerField()
+
+    def __init__(self, lft, ranges):
+        super().__init__(lft)
+        self.ranges = tuple(ranges)  # (lft, rght, pk) of each child
+
+    def as_sql(self, compiler, connection, **extra_context):
+        if not self.ranges:
+            return "NULL", []
+        lft_sql, lft_params = compiler.compile(self.source_expressions[0])
+        sql, params = [], []
+        for lft, rght, pk in self.ranges:
+            sql.append(f"WHEN {lft_sql} BETWEEN %s AND %s THEN %s")
+            params += [*lft_params, lft, rght, pk]
+        return f"CASE {' '.join(sql)} END", params
+
+
 def _child_of(children, node_path):
-    """Which child a row lies under, from its node's left value. The children's ranges do not
-    overlap, so a row matches one of them at most; nothing for a row on the node itself."""
     lft = f"{node_path}__lft" if node_path else "lft"
-    return Case(
-        *[
-            When(**{f"{lft}__gte": child.lft, f"{lft}__lte": child.rght}, then=Value(child.pk))
-            for child in children
-        ],
-        output_field=IntegerField(),
-    )
+    return _ChildOf(F(lft), [(child.lft, child.rght, child.pk) for child in children])
 
 
 def _under(node, node_path):
@@ -140,7 +155,6 @@ def per_child(node, children, part, period):
     # Aliases of our own: an aggregate may share its name with a field of the rows.
     aliases = {f"cc_{i}": name for i, name in enumerate(aggregates)}
     rows = part.rows(period)
-    nothing = rows.none().aggregate(**aggregates)  # no query: the values over no rows
     grouped = (
         rows.filter(**_under(node, part.node_path))
         .annotate(cc_child=_child_of(children, part.node_path))
@@ -151,7 +165,11 @@ def per_child(node, children, part, period):
     found = {
         row["cc_child"]: {name: row[alias] for alias, name in aliases.items()} for row in grouped
     }
-    return {key: found.get(key, nothing) for key in [None, *(child.pk for child in children)]}
+    keys = [None, *(child.pk for child in children)]
+    if any(key not in found for key in keys):
+        nothing = rows.none().aggregate(**aggregates)  # no query: the values over no rows
+        found = {key: found.get(key, nothing) for key in keys}
+    return found
 
 
 def node_figures(node, period):
