@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from governance.choices_cache import CachedChoices
@@ -149,6 +150,21 @@ class Found:
     address: str
     distance: float
     is_open: bool
+
+    @property
+    def url(self):
+        return page_url(self.pk)
+
+
+_page_urls = {}
+
+
+def page_url(pk):
+    """A station page's address, worked out once per process (the finder lists every one)."""
+    url = _page_urls.get(pk)
+    if url is None:
+        url = _page_urls[pk] = reverse("station-page", args=[pk])
+    return url
 
 
 def nearby_listed(*, lat, lng, amenity=None, kind=None, open_now=False, now=None, limit=30):
