@@ -4,22 +4,16 @@ timeline and call-back. One query each, whatever the length of the timeline."""
 
 from django.utils.translation import pgettext_lazy
 
-from services.whistles import origins, policies, transfers
+from services.whistles import origins, policies, supervision, transfers
 from services.whistles.forms import CallBackForm
 from services.whistles.models import WhistlePhoto
-from services.whistles.selectors import supervisions_of, visible_whistles
+from services.whistles.selectors import supervisions_of
 
 # Staff tell the resident's photos from the handler's result (整改前 / 整改后).
 PHOTO_STAGES = (
     (WhistlePhoto.Stage.REPORT, pgettext_lazy("photo stage", "Before: the resident's photos")),
     (WhistlePhoto.Stage.RESOLUTION, pgettext_lazy("photo stage", "After: the handler's photos")),
 )
-
-
-def detail_whistles(user):
-    """The whistles whose detail this user may open, with the call-back the page and the
-    reporter's masking read (a one-to-one: joined, not a query of its own)."""
-    return visible_whistles(user).select_related("callback__node")
 
 
 def photos_by_stage(whistle):
@@ -32,14 +26,16 @@ def photos_by_stage(whistle):
 
 
 def whistle_detail(user, whistle, now):
-    """The page's context for `whistle` (from detail_whistles(user)), but its steps."""
+    """The page's context for `whistle` (from selectors.opened_whistles), but its steps."""
     reporter = policies.reporter_as_seen(user, whistle)
     callback = getattr(whistle, "callback", None)
+    orders = list(supervisions_of(whistle, now))
+    supervision.remember_open_supervision(whistle, orders)  # the steps ask for it
     return {
         "whistle": whistle,
         "reporter_name": reporter.name,
         "reporter_mobile": reporter.mobile,
-        "supervisions": supervisions_of(whistle, now),
+        "supervisions": orders,
         "transfer": transfers.pending_transfer(whistle),
         "supporters": whistle.supporters.count(),
         "merged": list(whistle.merged.only("pk", "tracking_code")),

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from governance import workbooks
 from governance.masking import mask_mobile, mask_name
 from governance.workbooks import DATETIME, Column
+from services.whistles.models import Whistle
 
 
 def _place(whistle):
@@ -59,15 +60,33 @@ def _row(w):
     )
 
 
+# What a row reads besides the whistle itself.
+ROW_RELATIONS = ("category", "community", "building", "lead_department", "assigned_grid")
+CHUNK = 2000
+
+
+def in_order(whistles, chunk=CHUNK):
+    """The whistles of `whistles` (the list's filtered, ordered, scoped queryset) one chunk of
+    primary keys at a time, in its order. The keys come from one query; each chunk's rows are
+    read by their keys alone with what a row shows — a server-side cursor over the whole
+    joined, annotated list was planned for its first rows and took ~0.5 s for a community."""
+    keys = list(whistles.values_list("pk", flat=True))
+    rows = Whistle.objects.select_related(*ROW_RELATIONS).order_by()
+    for start in range(0, len(keys), chunk):
+        part = keys[start : start + chunk]
+        by_pk = rows.in_bulk(part)
+        yield from (by_pk[pk] for pk in part if pk in by_pk)
+
+
 def write_whistles_workbook(whistles, stream, *, place):
-    """`whistles`: the list's queryset (select_related as the list reads it), streamed;
-    `place`: whose whistles they are, for the title row."""
+    """`whistles`: the list's queryset, in the list's order; `place`: whose whistles they
+    are, for the title row."""
     workbook = Workbook(write_only=True)
     workbooks.write_table(
         workbook,
         sheet_title=_("Whistles"),
         title=workbooks.heading(place, as_of=timezone.now()),
         columns=_columns(),
-        rows=(_row(w) for w in whistles.iterator(chunk_size=2000)),
+        rows=(_row(w) for w in in_order(whistles)),
     )
     workbook.save(stream)

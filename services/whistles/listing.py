@@ -87,6 +87,11 @@ class ListPage:
     figures: figures.WhistleFigures
 
 
+def in_list_order(whistles, now):
+    """`whistles` sorted as the list shows them: overdue first, then the newest."""
+    return whistles.annotate(overdue_first=overdue_first(now)).order_by(*LIST_ORDER)
+
+
 def whistle_page(user, params, now):
     """The list's page `params["page"]` for `user`, filtered by `params`."""
     visible = Whistle.objects.visible_to(user)
@@ -94,8 +99,8 @@ def whistle_page(user, params, now):
     shown, total = figures_and_count(
         visible, start=now - timedelta(days=FIGURES_DAYS), end=now, now=now
     )
-    keys = filterset.qs.annotate(overdue_first=overdue_first(now)).order_by(*LIST_ORDER)
-    paginator = Paginator(keys.values_list("pk", flat=True), PER_PAGE)
+    keys = in_list_order(filterset.qs, now).values_list("pk", flat=True)
+    paginator = Paginator(keys, PER_PAGE)
     # The count is known: the figures' pass counted the unfiltered list.
     paginator.count = filterset.qs.count() if filtering(filterset) else total
     page = paginator.get_page(params.get("page"))

@@ -32,6 +32,20 @@ def visible_whistles(user):
     )
 
 
+def opened_whistles(user):
+    """The whistles this user may open one at a time (the detail, the work order): what every
+    such page reads joined, the nullable relations (and the call-back, a reverse one-to-one)
+    prefetched — a query each only when set. With all seven joined, planning the query took
+    PostgreSQL ~10 ms, more than reading the row; three plan in ~1 ms."""
+    return (
+        Whistle.objects.visible_to(user)
+        .select_related(*LISTED_RELATIONS)
+        .prefetch_related(
+            "lead_department", "assigned_grid", "escalated_to", "merged_into", "callback__node"
+        )
+    )
+
+
 def overdue_first(now):
     """The lists' first sort key: 0 for a whistle past its running deadline, else 1."""
     return Case(When(overdue_q(now), then=Value(0)), default=Value(1), output_field=IntegerField())

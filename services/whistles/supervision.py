@@ -24,6 +24,12 @@ def open_supervision(whistle):
     return whistle._open_supervision
 
 
+def remember_open_supervision(whistle, orders):
+    """Keep the unanswered order of `orders` (all the whistle's, already read) as the one
+    open_supervision returns: a page that lists them asks no second time."""
+    whistle._open_supervision = next((o for o in orders if o.answered_at is None), None)
+
+
 def supervise_whistle(*, whistle, actor, comment, due_at):
     """督办: an order with a deadline the handler must answer; one open order at a time."""
     if not comment.strip():

@@ -60,8 +60,9 @@ from services.whistles.models import (
     OPEN_STATUSES,
     CallBack,
     Status,
+    Whistle,
 )
-from services.whistles.selectors import visible_whistles, with_due
+from services.whistles.selectors import opened_whistles, visible_whistles
 
 
 def _pending_extension(whistle):
@@ -223,14 +224,13 @@ def whistle_list(request):
 @require_GET
 def whistle_export(request):
     """What the list shows, with its filters and search, as a workbook (names masked)."""
-    now = timezone.now()
-    visible = with_due(visible_whistles(request.user), now)
+    visible = Whistle.objects.visible_to(request.user)
     filterset = WhistleFilter(request.GET, queryset=visible, user=request.user)
     root = scope_root(request.user)
     name = f"whistles-{root.code if root else 'all'}-{timezone.localdate().isoformat()}.xlsx"
     response = download(request, name, XLSX, personal=True)
     exporting.write_whistles_workbook(
-        filterset.qs.order_by(*listing.LIST_ORDER),
+        listing.in_list_order(filterset.qs, timezone.now()),
         response,
         place=root.place if root else _("All streets"),
     )
@@ -281,7 +281,7 @@ def whistle_bulk_dispatch(request):
 def whistle_order(request, pk):
     """派单单 as a PDF, for a whistle that has been dispatched."""
     whistle = get_object_or_404(
-        visible_whistles(request.user).prefetch_related("co_departments"),
+        opened_whistles(request.user).prefetch_related("co_departments"),
         pk=pk,
         dispatched_at__isnull=False,
     )
@@ -299,7 +299,7 @@ def whistle_order(request, pk):
 @login_required
 @permission_required(Perm.VIEW_WHISTLE, raise_exception=True)
 def whistle_detail(request, pk):
-    whistle = get_object_or_404(detail.detail_whistles(request.user), pk=pk)
+    whistle = get_object_or_404(opened_whistles(request.user), pk=pk)
     context = detail.whistle_detail(request.user, whistle, timezone.now())
     context["steps"] = allowed_steps(STEPS, request.user, whistle)
     return render(request, "services/whistle_detail.html", context)
