@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.whistles import dispatch, listing, supervision
+from services.whistles import dispatch, exporting, listing, supervision
 from services.whistles.figures import whistle_figures
 from services.whistles.models import Status, Whistle
 
@@ -114,3 +114,12 @@ def test_the_lists_figures_are_the_figures_of_figures_py(world):
     assert total == 7
     assert shown == whistle_figures(visible, start=start, end=now, now=now)
     assert shown.median_time_to_resolve == timedelta(hours=4, minutes=30)
+
+
+def test_the_export_reads_the_list_in_its_order_a_chunk_at_a_time(world, django_assert_num_queries):
+    made = grow(world, 7)
+    Whistle.objects.filter(pk=made[2].pk).update(dispatch_due=timezone.now() - timedelta(hours=1))
+    listed = listing.in_list_order(Whistle.objects.visible_to(world.cadre_a), timezone.now())
+    with django_assert_num_queries(1 + 4):  # the keys, then 4 chunks of 2
+        rows = list(exporting.in_order(listed, chunk=2))
+    assert [w.pk for w in rows] == [made[2].pk, *(w.pk for w in reversed(made) if w != made[2])]
