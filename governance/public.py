@@ -36,10 +36,15 @@ def random_token(length):
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length)).lower()
 
 
+def random_tracking_code(length=10):
+    """A fresh code, 31**10 ≈ 8·10^14 possibilities: a clash is for the unique index to catch."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
 def new_tracking_code(model, length=10):
-    """A code unused in `model.tracking_code`: 31**10 ≈ 8·10^14 possibilities."""
+    """A code unused in `model.tracking_code`."""
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+        code = random_tracking_code(length)
         if not model.objects.filter(tracking_code=code).exists():
             return code
 
@@ -243,15 +248,17 @@ def prefill(params):
     return initial
 
 
-def submission_view(request, *, form_class, submit, group, mobile_field, page, done_url):
+def submission_view(request, *, form_class, submit, group, mobile_field, page, done_url, form=None):
     """A resident form: honeypot, rate limits (IP and mobile), validation, then `submit`.
 
-    `page` is the template context of the form page; `done_url(obj)` where to go after."""
+    `page` is the template context of the form page; `done_url(obj)` where to go after;
+    `form` the posted form when the view has built it already (validated once, not twice)."""
     template = "governance/public_form.html"
     if request.method == "GET":
         form = form_class(initial=prefill(request.GET))
         return render(request, template, {**page, "form": form})
-    form = form_class(request.POST, request.FILES)
+    if form is None:
+        form = form_class(request.POST, request.FILES)
     if form.is_bot():  # looks like success to the bot; nothing is saved
         return render(request, "governance/submitted.html", {"code": None})
     # Browsers cannot refill a file input: say so when files were sent.

@@ -43,13 +43,12 @@ def _report_page():
     }
 
 
-def _similar_page(request):
+def _similar_page(request, form):
     """已有人反映: when a report names a building with open whistles of the same kind, show
     them (kind, status and date only) before filing another; None when there are none or the
     resident chose to send theirs as new."""
-    if request.method != "POST" or request.POST.get("as_new"):
+    if request.POST.get("as_new"):
         return None
-    form = WhistleReportForm(request.POST, request.FILES)
     if form.is_bot() or not form.is_valid():
         return None  # the toolkit answers bots, errors and rate limits as for any report
     data = form.cleaned_data
@@ -83,9 +82,12 @@ def _similar_page(request):
 
 @require_http_methods(["GET", "POST"])
 def report(request):
-    similar = _similar_page(request)
-    if similar is not None:
-        return similar
+    form = None
+    if request.method == "POST":
+        form = WhistleReportForm(request.POST, request.FILES)
+        similar = _similar_page(request, form)
+        if similar is not None:
+            return similar
     return submission_view(
         request,
         form_class=WhistleReportForm,
@@ -94,6 +96,7 @@ def report(request):
         mobile_field="reporter_mobile",
         done_url=lambda w: reverse("whistle-submitted", args=[w.tracking_code]),
         page=_report_page(),
+        form=form,
     )
 
 
