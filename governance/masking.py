@@ -1,7 +1,21 @@
 """Masking of personal data (PIPL: minimum necessary). The one place that decides how a
-phone number or a name looks to someone who does not need it in full."""
+phone number or a name looks to someone who does not need it in full, and who needs it:
+the people kept on a node's records (residents, party members) are seen in full by the grid
+workers and the community cadres whose area holds that node; everyone else sees them masked."""
 
 from django.utils.translation import gettext as _
+
+from governance.roles import Role
+from governance.scope import in_scope
+
+NEEDS_CONTACT = (Role.COMMUNITY_CADRE, Role.GRID_WORKER)
+
+
+def sees_contact(user, node):
+    """Whether the user sees in full the names and mobiles of the people kept on this node."""
+    if user.is_superuser:
+        return True
+    return user.role in NEEDS_CONTACT and in_scope(user, node)
 
 
 def mask_mobile(mobile: str) -> str:

@@ -40,6 +40,8 @@ class Perm:
     VIEW_PARTNER_UNIT = "governance.view_partnerunit"
     ADD_PARTNER_UNIT = "governance.add_partnerunit"
     CHANGE_PARTNER_UNIT = "governance.change_partnerunit"
+    VIEW_PARTY_MEMBER = "governance.view_partymember"
+    ADD_PARTY_MEMBER = "governance.add_partymember"
     VIEW_VOLUNTEERS = "volunteers.view_volunteerprofile"
     MANAGE_VOLUNTEERS = "volunteers.change_activity"  # activities, hours, gifts of the area
     RUN_STAR_RATING = "volunteers.add_starround"
@@ -78,6 +80,10 @@ _VOLUNTEER_WORK = {
         "redemption",
     )
 } | {"volunteers.view_ledgerentry", "volunteers.view_starround", "volunteers.view_staraward"}
+# The party member roster: community cadres keep it; street cadres and grid workers read it.
+_PARTY_ROSTER = {
+    f"governance.{action}_partymember" for action in ("view", "add", "change", "delete")
+}
 _STATION_WORK = {Perm.VIEW_STATION, Perm.LOG_STATION_SERVICE, Perm.VIEW_COMMAND_CENTER}
 # A station's hours, holidays and amenities are edited on its admin page (inlines).
 _STATION_DETAILS = {
@@ -122,6 +128,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ADD_DEPARTMENT,
             Perm.CHANGE_DEPARTMENT,
             Perm.RUN_STAR_RATING,
+            Perm.VIEW_PARTY_MEMBER,
         }
     ),
     Role.COMMUNITY_CADRE: frozenset(
@@ -129,6 +136,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _CADRE_WORK
         | _GRID_REGISTERS
         | _READ_GRID_REGISTERS
+        | _PARTY_ROSTER
         # The community's grid workers and volunteers (MANAGED_ROLES): Django's user admin
         # adds only with both permissions.
         | {Perm.VIEW_USER, Perm.ADD_USER, Perm.CHANGE_USER}
@@ -141,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_CALLBACK,
             *_STATION_WORK,
             *_READ_GRID_REGISTERS,
+            Perm.VIEW_PARTY_MEMBER,
         }
     ),
     Role.DEPARTMENT_HANDLER: frozenset({Perm.VIEW_WHISTLE, Perm.HANDLE_WHISTLE}),

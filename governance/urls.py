@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/password/", account_views.password_change, name="password-change"),
     path("accounts/two-factor/", account_views.two_factor_setup, name="two-factor-setup"),
     path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two-factor-verify"),
+    path("party/", include("governance.party.urls")),
     path("", include("governance.composite.urls")),
 ]

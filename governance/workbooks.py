@@ -25,6 +25,7 @@ from itertools import chain, islice
 
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
@@ -79,6 +80,11 @@ class Typed:
 
     value: object
     kind: str
+
+
+def area_name(root):
+    """What a sheet covers: the viewer's scope root, or the whole district for a superuser."""
+    return root.place if root is not None else _("All streets")
 
 
 def heading(place, start=None, end=None, *, as_of=None):

@@ -1,17 +1,11 @@
 """Who sees residents' names and mobile numbers in full: the grid workers of their grid and
 the cadres of their community. Everyone else sees them masked (governance.masking)."""
 
-from governance.masking import mask_mobile, mask_name
-from governance.models import Role
-from governance.scope import in_scope
-
-NEEDS_CONTACT = (Role.COMMUNITY_CADRE, Role.GRID_WORKER)
+from governance.masking import NEEDS_CONTACT, mask_mobile, mask_name, sees_contact  # noqa: F401
 
 
 def sees_resident_contact(user, building):
-    if user.is_superuser:
-        return True
-    return user.role in NEEDS_CONTACT and in_scope(user, building)
+    return sees_contact(user, building)
 
 
 def shown_name(user, resident, building):

@@ -88,7 +88,7 @@ def rejected_rows(request):
         raise Http404(_("No rows were left out of your latest import."))
     root = scope_root(request.user)
     today = timezone.localdate()
-    title = workbooks.heading(root.place if root else _("All streets"), as_of=today)
+    title = workbooks.heading(workbooks.area_name(root), as_of=today)
     name = f"import-rows-left-out-{today.isoformat()}.xlsx"
     response = download(request, name, XLSX, personal=True)
     importing.LEFT_OUT.write_workbook(rows, title=title, stream=response)
