@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connections
 from django.db.models import Count, DateField, Q
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,10 +55,11 @@ def _overdue_ids(now):
 
 def _trend(period, received):
     """The weekly counts and the counts by category, summed from one pass grouped by both.
-    Weeks come as local dates (Monday), so no row needs a time-zone conversion."""
+    Weeks come as local dates (Monday), cast by the database, so no row needs a conversion
+    in Python."""
     weekly, by_category = {}, {}
     for row in (
-        received.annotate(week=TruncWeek("created_at", output_field=DateField()))
+        received.annotate(week=Cast(TruncWeek("created_at", output_field=DateField()), DateField()))
         .values("week", "category__name")
         .annotate(n=Count("pk"), resolved=Count("pk", filter=Q(resolved_at__isnull=False)))
         .order_by()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -285,8 +286,12 @@ def test_another_communitys_page_and_export_are_404(client_for, figures_world):
     assert client_for(volunteer).get(reverse("command-center")).status_code == 403
 
 
+@pytest.mark.parametrize("role", ["street_cadre", "cadre_b"])
 @pytest.mark.parametrize("n", [1, 8])
-def test_the_page_query_count_does_not_grow(client_for, world, n, django_assert_max_num_queries):
+def test_the_page_query_count_does_not_grow(
+    client_for, world, n, role, django_assert_max_num_queries
+):
+    """The street's page and a community's (B, where the rows grow) alike."""
     tree = world.tree
     home = Household.objects.create(building=tree.buildings_b[0], unit="1", room="101")
     for i in range(n):
@@ -306,11 +311,15 @@ def test_the_page_query_count_does_not_grow(client_for, world, n, django_assert_
             "2",
         )
         cared_for(home, world.worker_b)
-    client = client_for(world.street_cadre)
-    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(30):
+    client = client_for(getattr(world, role))
+    # Elsewhere than on PostgreSQL, the median's middle values and the longest overdue take
+    # a query each rather than a place in the figures' pass.
+    max_queries = 23 if connection.vendor == "postgresql" else 25
+    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(max_queries):
         page = client.get(reverse("command-center"))
     assert page.status_code == 200
-    assert page.context["data"]["volunteer_hours"] == 2 * n
+    hours = 2 * n if role == "street_cadre" else 2 * (n // 2)  # B has every other team
+    assert page.context["data"]["volunteer_hours"] == hours
 
 
 def test_whistles_on_the_node_itself_are_accounted_for(client_for, world):
