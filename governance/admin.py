@@ -57,6 +57,9 @@ class OrgNodeAdmin(ScopedAdminMixin, DraggableMPTTAdmin):
     fields = ["parent", "kind", "name", "place_name", "code"]
     # Only the rows shown are in the page, so django-mptt's script may show them all.
     expand_tree_by_default = True
+    # django-mptt's page size, not the registers' 50: the collapsed list is short, and a page
+    # break inside it would cut an opened node from its children.
+    list_per_page = DraggableMPTTAdmin.list_per_page
 
     def get_changelist(self, request, **kwargs):
         return CollapsedTreeChangeList
