@@ -21,12 +21,15 @@ from services.whistles.models import IN_HANDLING, CallBack, Whistle, overdue_q
 from services.whistles.selectors import with_due
 
 
+def _monday(moment):
+    day = timezone.localtime(moment).date()
+    return day - timedelta(days=day.weekday())
+
+
 def _every_week(period, found):
     """The weekly rows with the empty weeks of the period filled in, so the chart and table
     show a gap as a gap (the database returns only weeks that have whistles)."""
-    start = timezone.localtime(period.start).date()
-    monday = start - timedelta(days=start.weekday())
-    weeks = []
+    monday, weeks = _monday(period.start), []
     while monday <= timezone.localtime(period.end).date():
         weeks.append(found.get(monday) or {"week": monday, "received": 0, "resolved": 0})
         monday += timedelta(days=7)
@@ -53,17 +56,29 @@ def _overdue_ids(now):
     return ArrayAgg("pk", filter=overdue_q(now), order_by=("running_due", "pk"), default=[])
 
 
-def _trend(period, received):
-    """The weekly counts and the counts by category, summed from one pass grouped by both.
-    Weeks come as local dates (Monday), cast by the database, so no row needs a conversion
-    in Python."""
+def _trend(period, whistles):
+    """The weekly counts and the counts by category of the whistles received in the period,
+    summed from one pass grouped by both. Weeks come as local dates (Monday), cast by the
+    database, so no row needs a conversion in Python.
+
+    The pass is bounded by the weeks the period touches, a bound on the week expression that
+    no index serves; the counts keep to the period exactly. A bound on created_at itself
+    tempts a planner without statistics to intersect the created_at index with the node's,
+    for each node of the subtree: seconds for a street."""
+    in_period = _in_period(period)
     weekly, by_category = {}, {}
     for row in (
-        received.annotate(week=Cast(TruncWeek("created_at", output_field=DateField()), DateField()))
+        whistles.annotate(week=Cast(TruncWeek("created_at", output_field=DateField()), DateField()))
+        .filter(week__gte=_monday(period.start), week__lte=_monday(period.end))
         .values("week", "category__name")
-        .annotate(n=Count("pk"), resolved=Count("pk", filter=Q(resolved_at__isnull=False)))
+        .annotate(
+            n=Count("pk", filter=in_period),
+            resolved=Count("pk", filter=in_period & Q(resolved_at__isnull=False)),
+        )
         .order_by()
     ):
+        if not row["n"]:  # only whistles of the period's first week from before it
+            continue
         week = weekly.setdefault(row["week"], {"week": row["week"], "received": 0, "resolved": 0})
         week["received"] += row["n"]
         week["resolved"] += row["resolved"]
@@ -79,7 +94,6 @@ def _trend(period, received):
 
 def node_figures(node, period):
     whistles = Whistle.objects.filter(subtree_q(node, "node"))
-    received = whistles.filter(created_at__gte=period.start, created_at__lt=period.end)
     gather = connections[whistles.db].vendor == "postgresql"
     counted, extra = figures.figures_and(
         whistles.annotate_running_due(),
@@ -92,7 +106,7 @@ def node_figures(node, period):
         worst = list(_worst_first(Whistle.objects.filter(pk__in=extra["overdue_ids"][:10])))
     else:
         worst = worst_overdue(whistles, period.end)
-    return {"whistles": counted, **_trend(period, received), "worst_overdue": worst}
+    return {"whistles": counted, **_trend(period, whistles), "worst_overdue": worst}
 
 
 def _whistles(read):
@@ -136,8 +150,11 @@ def _in_period(period):
 
 
 def child_rows(period):
-    """The whistles a child's columns count: received in the period, or overdue now."""
-    return Whistle.objects.filter(_in_period(period) | overdue_q(period.end))
+    """Every whistle: the columns' filters pick those received in the period or overdue now.
+    The database reads each of the node's whistles anyway (by node, then the row); a WHERE on
+    the period or the deadlines tempts a planner without statistics to intersect their indexes
+    with the node's for each node of the subtree, which takes seconds for a street."""
+    return Whistle.objects.all()
 
 
 def child_aggregates(period):
