@@ -1,14 +1,16 @@
 """The staff whistle list's page: its figures and its pager's count from one pass over the
 viewer's whistles, then the page's primary keys sorted and sliced, then only those rows with
 what a row shows. At district scale every pass over a street's whistles costs tens of
-milliseconds, so the page makes two (a filtered list one more for its own count), not five."""
+milliseconds, so the page makes one on PostgreSQL (the figures' pass also gives the page's
+keys) and two elsewhere; a filtered list two more, its own count and its keys; not five."""
 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Func, Q
 from django_filters.constants import EMPTY_VALUES
 
 from services.whistles import figures
@@ -40,19 +42,33 @@ def _time_taken():
     return ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
 
 
-def figures_and_count(whistles, *, start, end, now):
+class _Places(Func):
+    """The elements at places `first` to `last` (1-based, inclusive) of an array."""
+
+    template = "(%(expressions)s)[%(first)s:%(last)s]"
+
+    def __init__(self, array, first, last):
+        super().__init__(array, first=int(first), last=int(last))
+
+
+def figures_and_count(whistles, *, start, end, now, places=None):
     """The list's figures, exactly figures.whistle_figures' (its rate conditions, the median
     as the mean of the middle values; a test holds the two equal), and how many whistles
     there are, from one aggregate over `whistles`, which is scoped: the pager needs that
-    count too, and figures.py's pass does not give it."""
+    count too, and figures.py's pass does not give it. On PostgreSQL, given `places`
+    (first, last), the same pass also gives the primary keys at those places of the list's
+    order — the page's keys — else the keys are None."""
     in_period = Q(created_at__gte=start, created_at__lt=end)
     resolved = in_period & Q(resolved_at__isnull=False)
-    middles = {}
+    middles, keys = {}, {}
     if connections[whistles.db].vendor == "postgresql":
         middles = {
             name: _Percentile(_time_taken(), fraction, filter=resolved)
             for name, fraction in _MIDDLES
         }
+        if places:
+            order = (overdue_first(now).asc(), F("created_at").desc(), F("pk").desc())
+            keys = {"keys": _Places(ArrayAgg("pk", order_by=order), *places)}
     counts = whistles.aggregate(
         total=Count("pk"),
         received=Count("pk", filter=in_period),
@@ -63,14 +79,17 @@ def figures_and_count(whistles, *, start, end, now):
         overdue_now=Count("pk", filter=overdue_q(now)),
         resolved=Count("pk", filter=resolved),
         **middles,
+        **keys,
     )
     total, count = counts.pop("total"), counts.pop("resolved")
+    page_keys = (counts.pop("keys") or []) if keys else None
     found = [counts.pop(name) for name in middles]
     if not middles and count:  # no ordered-set aggregate (SQLite): the middle rows' query
         taken = whistles.filter(resolved).annotate(taken=_time_taken()).order_by("taken")
         found = list(taken.values_list("taken", flat=True)[(count - 1) // 2 : count // 2 + 1])
     median = sum(found, timedelta()) / len(found) if count and found else None
-    return figures.WhistleFigures(**counts, median_time_to_resolve=median), total
+    shown = figures.WhistleFigures(**counts, median_time_to_resolve=median)
+    return shown, total, page_keys
 
 
 def filtering(filterset):
@@ -92,18 +111,31 @@ def in_list_order(whistles, now):
     return whistles.annotate(overdue_first=overdue_first(now)).order_by(*LIST_ORDER)
 
 
+def _asked_page(params):
+    try:
+        return max(int(params.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
 def whistle_page(user, params, now):
     """The list's page `params["page"]` for `user`, filtered by `params`."""
     visible = Whistle.objects.visible_to(user)
     filterset = WhistleFilter(params, queryset=visible, user=user)
-    shown, total = figures_and_count(
-        visible, start=now - timedelta(days=FIGURES_DAYS), end=now, now=now
+    filtered = filtering(filterset)
+    asked = _asked_page(params)
+    # Unfiltered, the figures' pass also gives the asked page's keys (on PostgreSQL).
+    places = None if filtered else ((asked - 1) * PER_PAGE + 1, asked * PER_PAGE)
+    shown, total, page_keys = figures_and_count(
+        visible, start=now - timedelta(days=FIGURES_DAYS), end=now, now=now, places=places
     )
     keys = in_list_order(filterset.qs, now).values_list("pk", flat=True)
     paginator = Paginator(keys, PER_PAGE)
     # The count is known: the figures' pass counted the unfiltered list.
-    paginator.count = filterset.qs.count() if filtering(filterset) else total
+    paginator.count = filterset.qs.count() if filtered else total
     page = paginator.get_page(params.get("page"))
+    if page_keys is not None and page.number == asked:
+        page.object_list = page_keys  # instead of the keys' own query
     pks = list(page.object_list)
     # The keys came from the scoped, filtered query: the rows are fetched by them alone.
     rows = with_due(Whistle.objects.filter(pk__in=pks), now).select_related(*LISTED_RELATIONS)
