@@ -13,9 +13,12 @@ def follow_moved_node(sender, instance, **kwargs):
     from services.wishes.models import Wish
 
     community = instance.get_ancestors().get(kind=NodeKind.COMMUNITY)
+    # The subtree's nodes first (the tree range index), then the rows on them (the node
+    # index): a join in the UPDATE made PostgreSQL read every whistle of the district.
+    nodes = type(instance).objects.filter(subtree_q(instance)).values("pk")
     for model in (Whistle, Wish):
         (
-            model.objects.filter(subtree_q(instance, "node"))
+            model.objects.filter(node__in=nodes)
             .exclude(community=community)
             .update(community=community)
         )
