@@ -3,7 +3,7 @@ the command center; the points a fulfilled micro-wish earns."""
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Sum
+from django.db.models import Count, DecimalField, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from governance import rewards
@@ -36,26 +36,29 @@ cc.headcounts.register(cc.Headcount("teams", _("Volunteer teams"), teams, order=
 def served_in(period):
     """Hours that count (approved) of activities that started in the period: an activity's
     hours belong to the period it took place in, however late they were approved."""
-    return ServiceHours.objects.counted().filter(
-        activity__starts_at__gte=period.start, activity__starts_at__lt=period.end
-    )
+    return Q(activity__starts_at__gte=period.start, activity__starts_at__lt=period.end)
 
 
-def service_aggregates():
+def service_aggregates(period):
     """Volunteer hours and the distinct volunteers who gave them, for the page's figures, the
-    child table's columns and the row for the node itself alike."""
+    child table's columns and the row for the node itself alike. The period is the
+    aggregates' filter, not a WHERE: with one, a planner without statistics starts from the
+    activities of the period across the district and scans the node's subtree for each of
+    their hours; without, it starts from the subtree (its activities, then their hours)."""
     return {
-        "volunteer_hours": Sum("hours", default=Decimal("0"), output_field=HOURS_FIELD),
-        "active_volunteers": Count("volunteer", distinct=True),
+        "volunteer_hours": Sum(
+            "hours", filter=served_in(period), default=Decimal("0"), output_field=HOURS_FIELD
+        ),
+        "active_volunteers": Count("volunteer", filter=served_in(period), distinct=True),
     }
 
 
 cc.period_figures.register(
     cc.PeriodFigures(
         compute=lambda node, period: (
-            served_in(period)
+            ServiceHours.objects.counted()
             .filter(subtree_q(node, "activity__node"))
-            .aggregate(**service_aggregates())
+            .aggregate(**service_aggregates(period))
         ),
         shown=(
             cc.Figure(_("Volunteer hours approved"), lambda f: f["volunteer_hours"], HOURS),
@@ -70,9 +73,9 @@ cc.child_columns.register(
             cc.Column("volunteer_hours", _("Volunteer hours approved"), HOURS, chart="line"),
             cc.Column("active_volunteers", _("Active volunteers")),
         ),
-        rows=served_in,
+        rows=lambda period: ServiceHours.objects.counted(),
         node_path="activity__node",
-        aggregates=lambda period: service_aggregates(),
+        aggregates=service_aggregates,
         direct_columns=("volunteer_hours", "active_volunteers"),
         order=40,
     )
