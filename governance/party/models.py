@@ -95,3 +95,137 @@ class PartyMember(models.Model):
             raise ValidationError(
                 {"node": _("Choose a community party committee or a grid party branch.")}
             )
+
+
+# --- In-service members reporting to where they live (在职党员双报到)
+
+
+class ServiceKind(models.TextChoices):
+    """The usual eight kinds of service post (服务岗位)."""
+
+    ORGANISATION = "organisation", pgettext_lazy("service post kind", "Organisation building")
+    LEGAL = "legal", pgettext_lazy("service post kind", "Legal advice and aid")
+    ASSISTANCE = (
+        "assistance",
+        pgettext_lazy("service post kind", "Help for the poor and disabled, job assistance"),
+    )
+    GOVERNANCE = "governance", pgettext_lazy("service post kind", "Community governance")
+    HEALTH = "health", pgettext_lazy("service post kind", "Health and medical care")
+    CULTURE = "culture", pgettext_lazy("service post kind", "Culture and sports")
+    SAFETY = "safety", pgettext_lazy("service post kind", "Safety education and patrols")
+    OTHER = "other", pgettext_lazy("service post kind", "Other")
+
+
+class MemberReportQuerySet(ScopedQuerySet):
+    node_path = "community"
+
+
+class MemberReport(models.Model):
+    """An in-service member's report to the community they live in (在职党员报到): once per
+    member; the community confirms it."""
+
+    member = models.OneToOneField(
+        PartyMember,
+        verbose_name=_("party member"),
+        on_delete=models.CASCADE,
+        related_name="report",
+    )
+    community = models.ForeignKey(
+        OrgNode,
+        verbose_name=_("residential community"),
+        on_delete=models.PROTECT,
+        related_name="member_reports",
+    )
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    preferred_kinds = models.JSONField(_("preferred kinds of post"), default=list, blank=True)
+    reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        User,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    objects = MemberReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member report")
+        verbose_name_plural = _("member reports")
+        ordering = ["-reported_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.member} → {self.community}"
+
+    def preferred_labels(self):
+        labels = dict(ServiceKind.choices)
+        return [labels[kind] for kind in self.preferred_kinds if kind in labels]
+
+
+class ServicePostQuerySet(ScopedQuerySet):
+    node_path = "community"
+
+
+class ServicePost(models.Model):
+    """A post a community publishes for reported members to take (服务岗位)."""
+
+    community = models.ForeignKey(
+        OrgNode,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="service_posts",
+    )
+    kind = models.CharField(_("kind of post"), max_length=20, choices=ServiceKind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    needed = models.PositiveSmallIntegerField(_("people needed"))
+    open = models.BooleanField(_("open for claims"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ServicePostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service post")
+        verbose_name_plural = _("service posts")
+        ordering = ["community__lft", "kind", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(needed__gte=1), name="post_needs_someone")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PostClaim(models.Model):
+    """A reported member taking a post; the community confirms it. Claims never exceed the
+    post's `needed` (party.posts.claim locks the post)."""
+
+    post = models.ForeignKey(
+        ServicePost, verbose_name=_("service post"), on_delete=models.CASCADE, related_name="claims"
+    )
+    member = models.ForeignKey(
+        PartyMember,
+        verbose_name=_("party member"),
+        on_delete=models.CASCADE,
+        related_name="post_claims",
+    )
+    claimed_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        User,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post claim")
+        verbose_name_plural = _("post claims")
+        ordering = ["claimed_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["post", "member"], name="post_claimed_once")]
+
+    def __str__(self):
+        return f"{self.member} → {self.post}"

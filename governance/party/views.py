@@ -1,20 +1,28 @@
-"""The party member roster's pages: the list of the cadre's area, its export, and the
-import (upload → preview → confirm) with its blank template and the rows it left out."""
+"""The party pages: the member roster of the cadre's area, its export and import (upload →
+preview → confirm, the blank template, the rows left out); members reporting to the community
+they live in, its service posts and the community's confirmations."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from governance import workbooks
 from governance.downloads import XLSX, download
-from governance.party import roster, roster_import
-from governance.party.models import MemberKind, MemberStatus
+from governance.models import NodeKind, OrgNode
+from governance.party import reporting, roster, roster_import, service_posts
+from governance.party.forms import PostForm, ReportForm
+from governance.party.models import MemberKind, MemberReport, MemberStatus, PostClaim, ServicePost
 from governance.permissions import Perm
+from governance.qr import qr_svg
 from governance.scope import scope_root
 from governance.sheet_imports import Importer
 
@@ -134,3 +142,139 @@ def roster_left_out(request):
     )
     roster_import.LEFT_OUT.write_workbook(rows, title=title, stream=response)
     return response
+
+
+# --- Reporting to the community one lives in, and its service posts
+
+
+def _community(pk):
+    return get_object_or_404(OrgNode, pk=pk, kind=NodeKind.COMMUNITY)
+
+
+@login_required
+def member_report(request, community_id):
+    """The phone page a community's QR poster opens: an in-service member reports there."""
+    community = _community(community_id)
+    member = reporting.member_of(request.user)
+    done = getattr(member, "report", None) if member else None
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and done is None and form.is_valid():
+        try:
+            reporting.report(request.user, community, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("You have reported to %(community)s. Take a post below.")
+                % {"community": community.place},
+            )
+            return redirect("party-posts")
+    return render(
+        request,
+        "governance/party/report.html",
+        {
+            "community": community,
+            "form": form,
+            "done": done,
+            "is_party_member": request.user.is_party_member,
+        },
+    )
+
+
+@login_required
+@permission_required(Perm.VIEW_PARTY_MEMBER, raise_exception=True)
+@require_GET
+def report_poster(request, community_id):
+    """What a community prints and puts up: the QR code of its report page."""
+    community = get_object_or_404(
+        OrgNode.objects.visible_to(request.user), pk=community_id, kind=NodeKind.COMMUNITY
+    )
+    base_url = settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
+    url = base_url + reverse("party-member-report", args=[community.pk])
+    return render(
+        request,
+        "governance/party/report_poster.html",
+        {"community": community, "url": url, "qr": qr_svg(url)},
+    )
+
+
+@login_required
+@require_GET
+def member_posts(request):
+    member = reporting.member_of(request.user)
+    return render(
+        request,
+        "governance/party/posts.html",
+        {
+            "report": getattr(member, "report", None) if member else None,
+            "posts": service_posts.posts_for(member),
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim_post(request, pk):
+    get_object_or_404(ServicePost, pk=pk)
+    try:
+        reporting.claim(request.user, pk)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("You took this post; the community will confirm it."))
+    return redirect("party-posts")
+
+
+@login_required
+@permission_required(Perm.VIEW_PARTY_MEMBER, raise_exception=True)
+def manage_posts(request):
+    may_keep = request.user.has_perm(Perm.ADD_PARTY_MEMBER)
+    form = PostForm(request.POST or None, user=request.user) if may_keep else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            reporting.publish(
+                request.user,
+                data["community"],
+                kind=data["kind"],
+                title=data["title"],
+                needed=data["needed"],
+            )
+            messages.success(request, _("The post is published."))
+            return redirect("party-posts-manage")
+    return render(
+        request,
+        "governance/party/posts_manage.html",
+        {"form": form, "may_keep": may_keep, **service_posts.overview(request.user)},
+    )
+
+
+@login_required
+@permission_required(Perm.ADD_PARTY_MEMBER, raise_exception=True)
+@require_POST
+def confirm_report(request, pk):
+    found = get_object_or_404(
+        MemberReport.objects.visible_to(request.user).select_related("member__user", "community"),
+        pk=pk,
+    )
+    reporting.confirm_report(request.user, found)
+    messages.success(request, _("Report confirmed."))
+    return redirect("party-posts-manage")
+
+
+@login_required
+@permission_required(Perm.ADD_PARTY_MEMBER, raise_exception=True)
+@require_POST
+def confirm_claim(request, pk):
+    found = get_object_or_404(
+        PostClaim.objects.filter(
+            post__in=ServicePost.objects.visible_to(request.user)
+        ).select_related("post__community"),
+        pk=pk,
+    )
+    reporting.confirm_claim(request.user, found)
+    messages.success(request, _("Claim confirmed."))
+    return redirect("party-posts-manage")

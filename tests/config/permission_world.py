@@ -220,6 +220,7 @@ def _furnish(objects, place, *, street, community, grid, building, cadre, handle
     )
     put = {}
     put["orgnode"] = community
+    put["community"] = community
     put["user"] = worker
     put["whistle"] = _whistle(community, building, department=handler_dept, actor=cadre)
     put["whistle_photo"] = put["whistle"].photos.get(stage=WhistlePhoto.Stage.RESOLUTION)
@@ -345,6 +346,7 @@ def build():
 
     # Home: the demo's own objects where it has them.
     home("orgnode", home_grid)
+    home("community", home_grid.parent)
     home("user", worker)
     city = Department.objects.get(street=street, name="城市管理执法队")
     whistle = (
