@@ -2,7 +2,6 @@
 
 from operator import attrgetter
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.utils.html import format_html
@@ -10,6 +9,17 @@ from django.utils.translation import gettext as _
 
 from governance.models import OrgNode, User
 from governance.scope import in_scope, restrict
+
+
+def row_checkbox(obj, label):
+    """A row's action box, the HTML Django's CheckboxInput gives, without rendering a widget
+    template for every row (a tenth of a 50-row page's time)."""
+    return format_html(
+        '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+        ACTION_CHECKBOX_NAME,
+        obj.pk,
+        format_html(_("Select this object for an action - {}"), label),
+    )
 
 
 class ScopedAdminMixin:
@@ -30,6 +40,9 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request):
         return restrict(super().get_queryset(request), request.user, self.node_path)
+
+    def action_checkbox(self, obj):
+        return row_checkbox(obj, str(obj))
 
     def node_of(self, obj):
         return obj if not self.node_path else attrgetter(self.node_path.replace("__", "."))(obj)
@@ -74,13 +87,7 @@ class MaskedRowLabelMixin:
         raise NotImplementedError
 
     def action_checkbox(self, obj):
-        label = f"#{obj.pk} {self.row_label(obj)}"
-        attrs = {
-            "class": "action-select",
-            "aria-label": format_html(_("Select this object for an action - {}"), label),
-        }
-        checkbox = forms.CheckboxInput(attrs, lambda value: False)
-        return checkbox.render(ACTION_CHECKBOX_NAME, str(obj.pk))
+        return row_checkbox(obj, f"#{obj.pk} {self.row_label(obj)}")
 
 
 class ReadOnlyAdminMixin:
