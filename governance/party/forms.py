@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.forms import PortalForm
-from governance.models import NodeKind, OrgNode
+from governance.models import NodeKind, OrgNode, PartnerUnit
 from governance.party.models import ServiceKind
 
 
@@ -34,3 +34,23 @@ class PostForm(PortalForm):
         self.fields["community"].queryset = communities.order_by("tree_id", "lft")
         if communities.count() == 1:
             self.fields["community"].initial = communities.first()
+
+
+class UnitReportForm(PortalForm):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=PartnerUnit.objects.none())
+    community = forms.ModelChoiceField(label=_("Community"), queryset=OrgNode.objects.none())
+    members_count = forms.IntegerField(label=_("Party members"), min_value=0, max_value=100000)
+    offer = forms.CharField(
+        label=_("What the unit can offer"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Venues, funds, skills, people: what the community can call on."),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        # The communities of the streets the units are paired with.
+        self.fields["community"].queryset = OrgNode.objects.filter(
+            kind=NodeKind.COMMUNITY, tree_id__in=units.values("node__tree_id")
+        ).order_by("tree_id", "lft")

@@ -229,3 +229,54 @@ class PostClaim(models.Model):
 
     def __str__(self):
         return f"{self.member} → {self.post}"
+
+
+class UnitReportQuerySet(ScopedQuerySet):
+    node_path = "community"
+
+
+class UnitReport(models.Model):
+    """A unit's party organisation reporting to the community it sits in (单位党组织报到),
+    with its reporting slip (报到单); the community signs for it."""
+
+    unit = models.ForeignKey(
+        PartnerUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="reports"
+    )
+    community = models.ForeignKey(
+        OrgNode,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="unit_reports",
+    )
+    contact = models.ForeignKey(
+        User,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    members_count = models.PositiveIntegerField(_("party members"))
+    offer = models.TextField(_("what the unit can offer"), max_length=1000)
+    reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    signed_by = models.ForeignKey(
+        User,
+        verbose_name=_("signed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+
+    objects = UnitReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit report")
+        verbose_name_plural = _("unit reports")
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "community"], name="unit_reports_once")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} → {self.community}"

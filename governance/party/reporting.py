@@ -1,5 +1,6 @@
-"""In-service members report to the community they live in (在职党员报到), take the posts it
-publishes (服务岗位), and the community confirms both. A member reports once; a post never
+"""In-service members report to the community they live in (在职党员报到) and take the posts
+it publishes (服务岗位); units report to the community they sit in (单位党组织报到); the
+community confirms and signs. A member reports once; a post never
 takes more people than it needs, however many claim it at once (the post row is locked)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import NodeKind
+from governance.models import NodeKind, PartnerUnit
 from governance.notifications import notify
 from governance.party.models import (
     MemberReport,
@@ -16,6 +17,7 @@ from governance.party.models import (
     PartyMember,
     PostClaim,
     ServicePost,
+    UnitReport,
 )
 from governance.permissions import Perm
 from governance.scope import in_scope
@@ -136,3 +138,51 @@ def confirm_claim(user, post_claim):
         post_claim.confirmed_by, post_claim.confirmed_at = user, timezone.now()
         post_claim.save(update_fields=["confirmed_by", "confirmed_at"])
     return post_claim
+
+
+# --- Units reporting to the community they sit in (单位党组织报到)
+
+
+def units_of(user):
+    """The partner units the user is a contact of: they report for them."""
+    return PartnerUnit.objects.filter(contacts=user).select_related("node").order_by("name")
+
+
+def report_unit(user, unit, community, *, members_count, offer):
+    if not unit.contacts.filter(pk=user.pk).exists():
+        raise PermissionDenied
+    if community.kind != NodeKind.COMMUNITY:
+        raise ValidationError(_("Units report to a community."))
+    if community.tree_id != unit.node.tree_id:
+        raise ValidationError(_("A unit reports to a community of the street it is paired with."))
+    try:
+        with transaction.atomic():
+            return UnitReport.objects.create(
+                unit=unit,
+                community=community,
+                contact=user,
+                members_count=members_count,
+                offer=offer,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("%(unit)s has already reported to %(community)s.")
+            % {"unit": unit.name, "community": community.place}
+        ) from None
+
+
+def sign_unit_report(user, unit_report):
+    """The community signs the slip; the unit's contact gets the receipt in their inbox."""
+    _may_keep(user, unit_report.community)
+    if unit_report.signed_at is None:
+        unit_report.signed_by, unit_report.signed_at = user, timezone.now()
+        unit_report.save(update_fields=["signed_by", "signed_at"])
+        if unit_report.contact_id:
+            notify(
+                [unit_report.contact],
+                title=_("%(community)s signed the report of %(unit)s")
+                % {"community": unit_report.community.place, "unit": unit_report.unit.name},
+                body=_("Signed on %(date)s.") % {"date": timezone.localdate().isoformat()},
+                url=reverse("party-unit-report"),
+            )
+    return unit_report

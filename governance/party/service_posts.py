@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 
 from governance.masking import mask_name, sees_contact
 from governance.models import NodeKind, OrgNode
-from governance.party.models import MemberReport, PostClaim, ServicePost
+from governance.party.models import MemberReport, PostClaim, ServicePost, UnitReport
 
 
 def _with_taken(posts):
@@ -56,7 +56,14 @@ def overview(user):
         .order_by("claimed_at", "pk")
     )
     communities = OrgNode.objects.visible_to(user).filter(kind=NodeKind.COMMUNITY)
+    units = (
+        UnitReport.objects.visible_to(user)
+        .filter(signed_at=None)
+        .select_related("unit", "community")
+        .order_by("reported_at", "pk")
+    )
     return {
+        "unit_reports": list(units),
         "communities": list(communities.order_by("tree_id", "lft")),
         "posts": list(posts),
         "reports": [

@@ -15,4 +15,6 @@ urlpatterns = [
     path("posts/manage/", views.manage_posts, name="party-posts-manage"),
     path("reports/<int:pk>/confirm/", views.confirm_report, name="party-report-confirm"),
     path("claims/<int:pk>/confirm/", views.confirm_claim, name="party-claim-confirm"),
+    path("units/report/", views.unit_report, name="party-unit-report"),
+    path("unit-reports/<int:pk>/sign/", views.sign_unit_report, name="party-unit-report-sign"),
 ]

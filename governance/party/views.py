@@ -19,8 +19,15 @@ from governance import workbooks
 from governance.downloads import XLSX, download
 from governance.models import NodeKind, OrgNode
 from governance.party import reporting, roster, roster_import, service_posts
-from governance.party.forms import PostForm, ReportForm
-from governance.party.models import MemberKind, MemberReport, MemberStatus, PostClaim, ServicePost
+from governance.party.forms import PostForm, ReportForm, UnitReportForm
+from governance.party.models import (
+    MemberKind,
+    MemberReport,
+    MemberStatus,
+    PostClaim,
+    ServicePost,
+    UnitReport,
+)
 from governance.permissions import Perm
 from governance.qr import qr_svg
 from governance.scope import scope_root
@@ -277,4 +284,43 @@ def confirm_claim(request, pk):
     )
     reporting.confirm_claim(request.user, found)
     messages.success(request, _("Claim confirmed."))
+    return redirect("party-posts-manage")
+
+
+@login_required
+def unit_report(request):
+    """A partner unit's contact reports the unit to a community and sees its slips."""
+    units = reporting.units_of(request.user)
+    if not units:
+        raise PermissionDenied
+    form = UnitReportForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reporting.report_unit(
+                request.user,
+                data["unit"],
+                data["community"],
+                members_count=data["members_count"],
+                offer=data["offer"],
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Reported; the community will sign the slip."))
+            return redirect("party-unit-report")
+    slips = UnitReport.objects.filter(unit__in=units).select_related("unit", "community")
+    return render(request, "governance/party/unit_report.html", {"form": form, "slips": slips})
+
+
+@login_required
+@permission_required(Perm.ADD_PARTY_MEMBER, raise_exception=True)
+@require_POST
+def sign_unit_report(request, pk):
+    found = get_object_or_404(
+        UnitReport.objects.visible_to(request.user).select_related("unit", "community", "contact"),
+        pk=pk,
+    )
+    reporting.sign_unit_report(request.user, found)
+    messages.success(request, _("Slip signed; the unit's contact has the receipt."))
     return redirect("party-posts-manage")
