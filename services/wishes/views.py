@@ -3,6 +3,7 @@ pages (claim, withdraw, fulfil) and the community's moderation pages."""
 
 import contextlib
 import secrets
+import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -68,6 +69,7 @@ wall_generation = CachedChoices(
     "wish-wall-generation", lambda: secrets.token_hex(8), [Wish, PartnerUnit, User, OrgNode]
 )
 WALL_SECONDS = 300
+_walls = {}
 
 
 def _wall_content(place, category, page_number):
@@ -104,6 +106,11 @@ def _kept_wall_content(place, category, page_number):
             str(page_number or "")[:10],
         ]
     )
+    # A generation's wall does not change: this process keeps what it read as long as the
+    # shared cache would (a change makes a new generation, seen within LOCAL_SECONDS).
+    kept = _walls.get(key)
+    if kept is not None and kept[0] > time.monotonic():
+        return kept[1]
     try:
         content = cache.get(key)
     except Exception:  # the shared cache is down: the wall is read from the database
@@ -112,6 +119,9 @@ def _kept_wall_content(place, category, page_number):
         content = _wall_content(place, category, page_number)
         with contextlib.suppress(Exception):  # if not kept, read again next time
             cache.set(key, content, WALL_SECONDS)
+    if len(_walls) >= 256:
+        _walls.clear()
+    _walls[key] = (time.monotonic() + WALL_SECONDS, content)
     return content
 
 
