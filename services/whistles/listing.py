@@ -2,7 +2,8 @@
 viewer's whistles, then the page's primary keys sorted and sliced, then only those rows with
 what a row shows. At district scale every pass over a street's whistles costs tens of
 milliseconds, so the page makes one on PostgreSQL (the figures' pass also gives the page's
-keys) and two elsewhere; a filtered list two more, its own count and its keys; not five."""
+keys) and two elsewhere; a filtered list one more, its count and its keys together; not
+five."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,7 +11,16 @@ from datetime import timedelta
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Func, Q
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    Window,
+)
 from django_filters.constants import EMPTY_VALUES
 
 from services.whistles import figures
@@ -118,6 +128,17 @@ def _asked_page(params):
         return 1
 
 
+def _filtered_keys(filtered, asked, now):
+    """A filtered list's count and the asked page's keys from one query (the count as a window
+    over the sorted rows); (None, None) when the page is past the end."""
+    first = (asked - 1) * PER_PAGE
+    counted = in_list_order(filtered, now).annotate(listed=Window(Count("pk")))
+    rows = list(counted.values_list("pk", "listed")[first : first + PER_PAGE])
+    if not rows:
+        return None, None
+    return rows[0][1], [pk for pk, _listed in rows]
+
+
 def whistle_page(user, params, now):
     """The list's page `params["page"]` for `user`, filtered by `params`."""
     visible = Whistle.objects.visible_to(user)
@@ -126,13 +147,17 @@ def whistle_page(user, params, now):
     asked = _asked_page(params)
     # Unfiltered, the figures' pass also gives the asked page's keys (on PostgreSQL).
     places = None if filtered else ((asked - 1) * PER_PAGE + 1, asked * PER_PAGE)
-    shown, total, page_keys = figures_and_count(
+    shown, count, page_keys = figures_and_count(
         visible, start=now - timedelta(days=FIGURES_DAYS), end=now, now=now, places=places
     )
+    if filtered:
+        # The figures' pass counted the unfiltered list: the filtered one counts its own.
+        count, page_keys = _filtered_keys(filterset.qs, asked, now)
+        if count is None:  # past the end: the pager shows the last page
+            count = filterset.qs.count()
     keys = in_list_order(filterset.qs, now).values_list("pk", flat=True)
     paginator = Paginator(keys, PER_PAGE)
-    # The count is known: the figures' pass counted the unfiltered list.
-    paginator.count = filterset.qs.count() if filtered else total
+    paginator.count = count
     page = paginator.get_page(params.get("page"))
     if page_keys is not None and page.number == asked:
         page.object_list = page_keys  # instead of the keys' own query
