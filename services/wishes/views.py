@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -114,11 +115,19 @@ def _kept_wall_content(place, category, page_number):
     try:
         content = cache.get(key)
     except Exception:  # the shared cache is down: the wall is read from the database
-        return _wall_content(place, category, page_number)
-    if content is None:
         content = _wall_content(place, category, page_number)
-        with contextlib.suppress(Exception):  # if not kept, read again next time
-            cache.set(key, content, WALL_SECONDS)
+    else:
+        if content is None:
+            content = _wall_content(place, category, page_number)
+            with contextlib.suppress(Exception):  # if not kept, read again next time
+                cache.set(key, content, WALL_SECONDS)
+    # The cards, pager and rankings as HTML too: the same for every visitor of this key.
+    content = {
+        **content,
+        "wall_cards": render_to_string(
+            "services/_wish_wall_cards.html", {**content, "place": place, "category": category}
+        ),
+    }
     if len(_walls) >= 256:
         _walls.clear()
     _walls[key] = (time.monotonic() + WALL_SECONDS, content)
