@@ -327,6 +327,10 @@ class PartnerUnit(models.Model):
     contacts = models.ManyToManyField(
         User, verbose_name=_("contact users"), blank=True, related_name="partner_units"
     )
+    # The pairing agreement (结对共建协议).
+    agreement_start = models.DateField(_("paired from"), null=True, blank=True)
+    agreement_end = models.DateField(_("paired until"), null=True, blank=True)
+    goals = models.TextField(_("goals of the pairing"), max_length=2000, blank=True)
 
     objects = PartnerUnitQuerySet.as_manager()
 

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode, PartnerUnit
-from governance.party.models import ServiceKind
+from governance.party.models import NeedSource, NeedStatus, ResourceKind, ServiceKind
+from governance.uploads import ImagesField
 
 
 class ReportForm(PortalForm):
@@ -54,3 +55,81 @@ class UnitReportForm(PortalForm):
         self.fields["community"].queryset = OrgNode.objects.filter(
             kind=NodeKind.COMMUNITY, tree_id__in=units.values("node__tree_id")
         ).order_by("tree_id", "lft")
+
+
+class NeedForm(PortalForm):
+    community = forms.ModelChoiceField(label=_("Community"), queryset=OrgNode.objects.none())
+    title = forms.CharField(label=_("Need"), max_length=100)
+    detail = forms.CharField(
+        label=_("Detail"), max_length=2000, required=False, widget=forms.Textarea({"rows": 3})
+    )
+    source = forms.ChoiceField(label=_("Source"), choices=NeedSource.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = (
+            OrgNode.objects.visible_to(user)
+            .filter(kind=NodeKind.COMMUNITY)
+            .order_by("tree_id", "lft")
+        )
+
+
+class ResourceForm(PortalForm):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=PartnerUnit.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
+    title = forms.CharField(label=_("Resource"), max_length=100)
+    detail = forms.CharField(
+        label=_("Detail"), max_length=2000, required=False, widget=forms.Textarea({"rows": 3})
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class MatchForm(PortalForm):
+    need = forms.ModelChoiceField(label=_("Need"), queryset=None)
+    resource = forms.ModelChoiceField(label=_("Resource"), queryset=None)
+    alliance = forms.ModelChoiceField(
+        label=_("A joint project of the alliance"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, needs, resources, alliances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].queryset = needs.filter(status=NeedStatus.OPEN)
+        self.fields["resource"].queryset = resources.filter(available=True).select_related("unit")
+        self.fields["alliance"].queryset = alliances
+
+
+class ProjectUpdateForm(PortalForm):
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    note = forms.CharField(
+        label=_("What was done"), max_length=2000, widget=forms.Textarea({"rows": 3})
+    )
+    photo = ImagesField(label=_("Photo (optional)"), max_files=1)
+
+
+class AllianceForm(PortalForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    node = forms.ModelChoiceField(label=_("Led by"), queryset=OrgNode.objects.none())
+    units = forms.ModelMultipleChoiceField(
+        label=_("Member units"), queryset=PartnerUnit.objects.none(), required=False
+    )
+    founded_on = forms.DateField(label=_("Founded on"), required=False)
+
+    def __init__(self, *args, user, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = (
+            OrgNode.objects.visible_to(user)
+            .filter(kind__in=(NodeKind.STREET, NodeKind.COMMUNITY))
+            .order_by("tree_id", "lft")
+        )
+        self.fields["units"].queryset = units
+
+
+class MeetingForm(PortalForm):
+    held_on = forms.DateField(label=_("Held on"))
+    place = forms.CharField(label=_("Place"), max_length=100)
+    notes = forms.CharField(
+        label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea({"rows": 3})
+    )

@@ -280,3 +280,220 @@ class UnitReport(models.Model):
 
     def __str__(self):
         return f"{self.unit} → {self.community}"
+
+
+# --- Pairing (结对共建) and the three lists (三张清单), party alliances (党建联盟)
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("need status", "Open")
+    MATCHED = "matched", pgettext_lazy("need status", "Matched")
+    DONE = "done", pgettext_lazy("need status", "Met")
+
+
+class NeedSource(models.TextChoices):
+    CADRE = "cadre", _("Community")
+    WISH = "wish", _("Residents' micro-wishes")
+    RESIDENTS = "residents", _("Residents' requests")
+
+
+class NeedQuerySet(ScopedQuerySet):
+    node_path = "community"
+
+
+class Need(models.Model):
+    """A row of a community's needs list (群众需求清单)."""
+
+    community = models.ForeignKey(
+        OrgNode, verbose_name=_("community"), on_delete=models.PROTECT, related_name="needs"
+    )
+    title = models.CharField(_("title"), max_length=100)
+    detail = models.TextField(_("detail"), max_length=2000, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=NeedSource.choices, default=NeedSource.CADRE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        User, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs list")
+        ordering = ["status", "-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class ResourceKind(models.TextChoices):
+    VENUE = "venue", pgettext_lazy("resource kind", "Venue")
+    FUNDS = "funds", pgettext_lazy("resource kind", "Funds")
+    SKILLS = "skills", pgettext_lazy("resource kind", "Skills")
+    PEOPLE = "people", pgettext_lazy("resource kind", "People")
+    GOODS = "goods", pgettext_lazy("resource kind", "Goods")
+
+
+class ResourceQuerySet(ScopedQuerySet):
+    node_path = "unit__node"
+
+
+class Resource(models.Model):
+    """A row of a unit's resources list (资源清单)."""
+
+    unit = models.ForeignKey(
+        PartnerUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="resources"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    detail = models.TextField(_("detail"), max_length=2000, blank=True)
+    available = models.BooleanField(_("available"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources list")
+        ordering = ["unit__name", "kind", "title", "pk"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.title}"
+
+
+class Alliance(models.Model):
+    """A party alliance (党建联盟) of units at a street or a community."""
+
+    name = models.CharField(_("name"), max_length=100)
+    node = models.ForeignKey(
+        OrgNode, verbose_name=_("led by"), on_delete=models.PROTECT, related_name="alliances"
+    )
+    units = models.ManyToManyField(
+        PartnerUnit, verbose_name=_("member units"), related_name="alliances", blank=True
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+
+    objects = PartyMemberQuerySet.as_manager()  # scoped by its node, as the roster
+
+    class Meta:
+        verbose_name = _("party alliance")
+        verbose_name_plural = _("party alliances")
+        ordering = ["node__tree_id", "node__lft", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AllianceMeeting(models.Model):
+    alliance = models.ForeignKey(
+        Alliance,
+        verbose_name=_("party alliance"),
+        on_delete=models.CASCADE,
+        related_name="meetings",
+    )
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=100)
+    notes = models.TextField(_("notes"), max_length=4000, blank=True)
+
+    class Meta:
+        verbose_name = _("alliance meeting")
+        verbose_name_plural = _("alliance meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.alliance} {self.held_on}"
+
+
+class ProjectStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("project status", "Under way")
+    DONE = "done", pgettext_lazy("project status", "Done")
+
+
+class ProjectQuerySet(ScopedQuerySet):
+    node_path = "unit__node"
+
+
+class Project(models.Model):
+    """A row of the project list (项目清单): what a unit took on for which need."""
+
+    unit = models.ForeignKey(
+        PartnerUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="projects"
+    )
+    need = models.ForeignKey(
+        Need,
+        verbose_name=_("need"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("resource"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    alliance = models.ForeignKey(
+        Alliance,
+        verbose_name=_("party alliance"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    title = models.CharField(_("title"), max_length=100)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.OPEN
+    )
+    started_on = models.DateField(_("started on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("project list")
+        ordering = ["status", "-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_percent")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+def project_photo_path(update, filename):
+    # An unguessable name: photos are served only through the project's page.
+    from governance.public import random_token
+
+    suffix = filename.rsplit(".", 1)[-1].lower()
+    return f"party/projects/{update.project_id}/{random_token(24)}.{suffix}"
+
+
+class ProjectUpdate(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="updates"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    note = models.TextField(_("note"), max_length=2000)
+    photo = models.ImageField(_("photo"), upload_to=project_photo_path, blank=True)
+
+    class Meta:
+        verbose_name = _("project update")
+        verbose_name_plural = _("project updates")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.project} {self.progress}%"

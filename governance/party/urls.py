@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance.party import views
+from governance.party import list_views, views
 
 urlpatterns = [
     path("members/", views.roster_list, name="party-roster"),
@@ -17,4 +17,16 @@ urlpatterns = [
     path("claims/<int:pk>/confirm/", views.confirm_claim, name="party-claim-confirm"),
     path("units/report/", views.unit_report, name="party-unit-report"),
     path("unit-reports/<int:pk>/sign/", views.sign_unit_report, name="party-unit-report-sign"),
+    path("lists/", list_views.three_lists, name="party-lists"),
+    path("lists/needs/", list_views.add_need, name="party-need-add"),
+    path("lists/resources/", list_views.add_resource, name="party-resource-add"),
+    path("lists/match/", list_views.match, name="party-match"),
+    path("projects/<int:pk>/", list_views.project, name="party-project"),
+    path(
+        "projects/<int:pk>/photos/<int:update_pk>/",
+        list_views.project_photo,
+        name="party-project-photo",
+    ),
+    path("alliances/", list_views.alliances, name="party-alliances"),
+    path("alliances/<int:pk>/", list_views.alliance, name="party-alliance"),
 ]

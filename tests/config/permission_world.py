@@ -33,6 +33,7 @@ from governance.models import (
     Role,
     User,
 )
+from governance.party.models import Alliance, Need, Project, ProjectUpdate
 from governance.public import SESSION_KEY as KNOWN_CODES
 from grids.models import (
     BuildingProfile,
@@ -210,6 +211,22 @@ def _with_photo(wish):
     return wish
 
 
+def _project(unit, community):
+    """A project of the unit's for a need of the community, with a step that has a photo."""
+    need = Need.objects.create(community=community, title="楼道灯维修")
+    project = Project.objects.create(
+        unit=unit, need=need, title=need.title, started_on=timezone.localdate()
+    )
+    ProjectUpdate.objects.create(project=project, progress=20, note="开工", photo=photo("p.png"))
+    return project
+
+
+def _alliance(unit, community):
+    alliance = Alliance.objects.create(name=f"{community.place}党建联盟", node=community)
+    alliance.units.add(unit)
+    return alliance
+
+
 def _furnish(objects, place, *, street, community, grid, building, cadre, handler_dept=None):
     """One of each scoped thing in `place` (sibling or away), made like the demo makes them."""
     worker = UserFactory(
@@ -266,6 +283,9 @@ def _furnish(objects, place, *, street, community, grid, building, cadre, handle
     put["partnerunit"] = PartnerUnit.objects.create(
         name=f"{community.place}共建单位", node=community
     )
+    put["project"] = _project(put["partnerunit"], community)
+    put["projectupdate"] = put["project"].updates.get()
+    put["alliance"] = _alliance(put["partnerunit"], community)
     put["personaldataexport"] = PersonalDataExport.objects.create(
         user=worker, filename="registers.xlsx", path="/grids/import/export.xlsx"
     )
@@ -386,6 +406,9 @@ def build():
     home("carerecord", care)
     home("visit", Visit.objects.create(household=household, worker=worker, seen="一切正常"))
     home("partnerunit", PartnerUnit.objects.get(contacts=partner))
+    home("project", _project(o["partnerunit"]["home"], home_grid.parent))
+    home("projectupdate", o["project"]["home"].updates.get())
+    home("alliance", _alliance(o["partnerunit"]["home"], home_grid.parent))
     home(
         "personaldataexport",
         PersonalDataExport.objects.create(
