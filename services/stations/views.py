@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from governance import formatting
 from governance.downloads import PDF, download
 from governance.forms import flash_form_errors
 from governance.models import NodeKind, OrgNode
@@ -44,8 +46,26 @@ def finder(request):
     return render(
         request,
         "services/station_finder.html",
-        {"form": form, "origin": origin, "stations": results},
+        {"form": form, "origin": origin, "stations": results, "tiles": _tiles(results)},
     )
+
+
+def _tiles(found):
+    """Each station found as its tile: the list is most of the page, and joined here it costs
+    a tenth of a template loop."""
+    labels = {True: _("Open now"), False: _("Closed now")}
+    return [
+        format_html(
+            '<a href="{}"><strong>{}</strong>\n        <small>{} · {} · {} · {}</small></a>',
+            station.url,
+            station.name,
+            station.kind,
+            formatting.distance(station.distance),
+            labels[station.is_open],
+            station.address,
+        )
+        for station in found
+    ]
 
 
 @require_GET

@@ -77,6 +77,9 @@ def test_the_directory_is_kept_and_dropped_when_a_station_changes(client, world)
             found = client.get(url).context["stations"]
         assert not [q for q in queries.captured_queries if "services_station" in q["sql"]]
         assert [f.name for f in found] == ["驿站S1"] and found[0].is_open
+        tile = client.get(url).content.decode()
+        assert f'<a href="/stations/{station.pk}/"><strong>驿站S1</strong>' in tile
+        assert "<small>党群服务站 · 0米 · 正在开放 · 红旗路1号</small>" in tile
         station.name = "红旗驿站"
         station.save()
         OpeningException.objects.create(station=station, date=MONDAY, closed=True)
