@@ -187,10 +187,14 @@ class RenderedOnce:
             _rendered[key] = html
         return html
 
+    # A submitted form is kept only where it is a search (GET) form: what a resident posts —
+    # names, numbers — is not kept in memory, even under a key only its sender could make.
+    render_bound_once = False
+
     def _render_key(self):
         if self.is_bound:
             # Rendering validates; only a form already validated without errors is shared.
-            if self.files or self._errors is None or self._errors:
+            if not self.render_bound_once or self.files or self._errors is None or self._errors:
                 return None
             values = tuple(
                 (

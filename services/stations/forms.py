@@ -23,6 +23,8 @@ class StationFinderForm(RenderedOnce, PortalForm):
     """Where the resident is (browser geolocation or a community) and what they need.
     Rendered once per process for each set of values (choices_cache.RenderedOnce)."""
 
+    render_bound_once = True  # a search: what is sent is a place and a filter
+
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     community = CachedPlaceChoiceField(

@@ -20,6 +20,7 @@ places = CachedChoices("test-rendered-places", lambda: [tuple(r) for r in rows],
 
 
 class PlaceForm(RenderedOnce, PortalForm):
+    render_bound_once = True
     place = CachedModelChoiceField(
         OrgNode.objects.all(), cached_choices=places, required=False, label=_("Community")
     )
@@ -116,3 +117,15 @@ def test_a_form_rendered_with_its_own_context_is_not_kept():
     own = form.render(context={**form.get_context(), "fields": []})
     assert own != form.render()
     assert form.render() == str(PlaceForm().render())
+
+
+def test_a_posted_form_is_not_kept_unless_it_is_a_search(renders):
+    class PostedForm(PlaceForm):
+        render_bound_once = False
+
+    for _attempt in range(2):
+        form = PostedForm(QueryDict("size=s&note=王"))
+        assert form.is_valid()
+        assert form._render_key() is None
+        str(form.as_div())
+    assert len(renders) == 2
