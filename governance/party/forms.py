@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode, PartnerUnit
@@ -38,7 +39,9 @@ class PostForm(PortalForm):
 
 
 class UnitReportForm(PortalForm):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=PartnerUnit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=pgettext_lazy("organisation", "Unit"), queryset=PartnerUnit.objects.none()
+    )
     community = forms.ModelChoiceField(label=_("Community"), queryset=OrgNode.objects.none())
     members_count = forms.IntegerField(label=_("Party members"), min_value=0, max_value=100000)
     offer = forms.CharField(
@@ -75,7 +78,9 @@ class NeedForm(PortalForm):
 
 
 class ResourceForm(PortalForm):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=PartnerUnit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=pgettext_lazy("organisation", "Unit"), queryset=PartnerUnit.objects.none()
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
     title = forms.CharField(label=_("Resource"), max_length=100)
     detail = forms.CharField(

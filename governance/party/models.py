@@ -240,7 +240,10 @@ class UnitReport(models.Model):
     with its reporting slip (报到单); the community signs for it."""
 
     unit = models.ForeignKey(
-        PartnerUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="reports"
+        PartnerUnit,
+        verbose_name=pgettext_lazy("organisation", "unit"),
+        on_delete=models.CASCADE,
+        related_name="reports",
     )
     community = models.ForeignKey(
         OrgNode,
@@ -347,7 +350,10 @@ class Resource(models.Model):
     """A row of a unit's resources list (资源清单)."""
 
     unit = models.ForeignKey(
-        PartnerUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="resources"
+        PartnerUnit,
+        verbose_name=pgettext_lazy("organisation", "unit"),
+        on_delete=models.CASCADE,
+        related_name="resources",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
     title = models.CharField(_("title"), max_length=100)
@@ -422,7 +428,10 @@ class Project(models.Model):
     """A row of the project list (项目清单): what a unit took on for which need."""
 
     unit = models.ForeignKey(
-        PartnerUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="projects"
+        PartnerUnit,
+        verbose_name=pgettext_lazy("organisation", "unit"),
+        on_delete=models.PROTECT,
+        related_name="projects",
     )
     need = models.ForeignKey(
         Need,

@@ -77,7 +77,13 @@ def overview(user):
             for r in reports
         ],
         "claims": [
-            Waiting(c.pk, _who(user, c.member), c.post.title, c.post.community.place, c.claimed_at)
+            Waiting(
+                c.pk,
+                _who(user, c.member, c.post.community),
+                c.post.title,
+                c.post.community.place,
+                c.claimed_at,
+            )
             for c in claims
         ],
     }

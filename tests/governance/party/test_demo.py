@@ -29,7 +29,9 @@ def test_the_demo_party_life():
     assert MemberReport.objects.filter(member__user__username="volunteer").exists()
     posts = ServicePost.objects.annotate(taken=Count("claims"))
     assert posts.count() == 8 and not posts.filter(taken__gt=F("needed")).exists()
-    assert UnitReport.objects.count() == 6 and UnitReport.objects.filter(signed_at=None).count() == 1
+    assert (
+        UnitReport.objects.count() == 6 and UnitReport.objects.filter(signed_at=None).count() == 1
+    )
     assert UnitReport.objects.filter(unit__contacts__username="partner").exists()
     assert Alliance.objects.get().units.count() == 5
     assert sorted(Project.objects.values_list("status", flat=True)) == [

@@ -139,10 +139,13 @@ def test_the_member_pages_walk_from_poster_to_post(client_for, small_tree, post,
 
 @pytest.mark.django_db
 def test_the_manage_page_shows_the_area_only_and_masks_for_the_street(
-    client_for, small_tree, post, cadre_b, street_cadre
+    client_for, small_tree, post, cadre_a, cadre_b, street_cadre
 ):
     user = member_user(small_tree.community_a, "欧阳娜娜")
     reported(user, small_tree.community_a)
+    reporting.claim(user, post.pk)
+    claims = client_for(cadre_a).get(reverse("party-posts-manage")).context["claims"]
+    assert [(c.who, c.what) for c in claims] == [("欧阳娜娜", "法律咨询")]
     other = client_for(cadre_b).get(reverse("party-posts-manage")).content.decode()
     assert "欧阳" not in other and "法律咨询" not in other
     street = client_for(street_cadre).get(reverse("party-posts-manage")).content.decode()
@@ -192,10 +195,12 @@ def test_the_manage_page_makes_the_same_queries_for_many_rows(
     client = client_for(cadre_a)
     client.get(reverse("party-posts-manage"))
     for i in range(12):
-        ServicePost.objects.create(
+        post = ServicePost.objects.create(
             community=small_tree.community_a, kind=ServiceKind.OTHER, title=f"岗{i}", needed=2
         )
-        reported(member_user(small_tree.community_a, f"党员{i}"), small_tree.community_a)
+        person = member_user(small_tree.community_a, f"党员{i}")
+        reported(person, small_tree.community_a)
+        reporting.claim(person, post.pk)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("party-posts-manage")).status_code == 200
 
