@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "grids",
     "volunteers",
     "services",
+    "governance.party",  # after the others: its demo leans on what theirs recorded
 ]
 
 MIDDLEWARE = [

@@ -377,7 +377,3 @@ class OutboundSMS(models.Model):
 
     def __str__(self):
         return self.dedupe_key
-
-
-# The party organisation's own records live in their package, under this app's label.
-from governance.party.models import PartyMember  # noqa: E402, F401

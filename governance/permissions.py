@@ -40,8 +40,8 @@ class Perm:
     VIEW_PARTNER_UNIT = "governance.view_partnerunit"
     ADD_PARTNER_UNIT = "governance.add_partnerunit"
     CHANGE_PARTNER_UNIT = "governance.change_partnerunit"
-    VIEW_PARTY_MEMBER = "governance.view_partymember"
-    ADD_PARTY_MEMBER = "governance.add_partymember"
+    VIEW_PARTY_MEMBER = "party.view_partymember"
+    ADD_PARTY_MEMBER = "party.add_partymember"
     VIEW_VOLUNTEERS = "volunteers.view_volunteerprofile"
     MANAGE_VOLUNTEERS = "volunteers.change_activity"  # activities, hours, gifts of the area
     RUN_STAR_RATING = "volunteers.add_starround"
@@ -81,9 +81,7 @@ _VOLUNTEER_WORK = {
     )
 } | {"volunteers.view_ledgerentry", "volunteers.view_starround", "volunteers.view_staraward"}
 # The party member roster: community cadres keep it; street cadres and grid workers read it.
-_PARTY_ROSTER = {
-    f"governance.{action}_partymember" for action in ("view", "add", "change", "delete")
-}
+_PARTY_ROSTER = {f"party.{action}_partymember" for action in ("view", "add", "change", "delete")}
 _STATION_WORK = {Perm.VIEW_STATION, Perm.LOG_STATION_SERVICE, Perm.VIEW_COMMAND_CENTER}
 # A station's hours, holidays and amenities are edited on its admin page (inlines).
 _STATION_DETAILS = {

@@ -7,7 +7,6 @@ from django.utils.module_loading import import_string
 
 from governance import demo
 from governance.models import OrgNode
-from governance.party import demo as party_demo
 
 
 class Command(BaseCommand):
@@ -50,25 +49,22 @@ class Command(BaseCommand):
         if if_empty and OrgNode.objects.exists():
             self.stdout.write("The database already holds an organisation tree; not seeding.")
         else:
-            # Each app with a demo.seed() adds its part, in INSTALLED_APPS order; party life
-            # last, as it leans on what the others recorded (registers, partner units).
-            stages = []
+            # Each app with a demo.seed() adds its part, in INSTALLED_APPS order (party life
+            # last: it leans on what the others recorded).
             for app in apps.get_app_configs():
                 try:
-                    stages.append((app.label, import_string(f"{app.name}.demo.seed"), app))
+                    seed = import_string(f"{app.name}.demo.seed")
                 except ImportError:
                     continue
-            stages.append(("party", party_demo.seed, apps.get_app_config("governance")))
-            for label, seed, app in stages:
-                # One transaction per stage: seconds instead of a commit per batch, and a
-                # stage is written whole or not at all.
+                # One transaction per app: seconds instead of a commit per batch, and an
+                # app's part is written whole or not at all.
                 started = time.perf_counter()
                 with transaction.atomic():
                     created = seed(scale=scale)
                     demo.refresh_statistics(*app.get_models(include_auto_created=True))
                 summary = ", ".join(f"{n} {what}" for what, n in created.items())
                 took = time.perf_counter() - started
-                self.stdout.write(f"{label}: created {summary} ({took:.0f} s)")
+                self.stdout.write(f"{app.label}: created {summary} ({took:.0f} s)")
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, _full_name, role, code, _staff in demo.DEMO_USERS:
             self.stdout.write(f"  {username:<16} {role or 'superuser':<20} {code or ''}")

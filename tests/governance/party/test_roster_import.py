@@ -155,7 +155,7 @@ def test_a_street_cadre_imports_for_no_community_and_a_unit_of_another_area_is_u
     outcome = run(cadre_a, GOOD[2:3])
     assert [e.column for e in outcome.errors] == ["unit party organisation"]
     # Street cadres read the roster; keeping it is the community's.
-    assert not street_cadre.has_perm("governance.add_partymember")
+    assert not street_cadre.has_perm("party.add_partymember")
 
 
 def test_the_import_pages_refuse_who_may_not_keep_the_roster(client_for, street_cadre, small_tree):
