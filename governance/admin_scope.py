@@ -7,6 +7,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from governance.masking import NEEDS_CONTACT, sees_contact
 from governance.models import OrgNode, User
 from governance.scope import in_scope, restrict
 
@@ -88,6 +89,21 @@ class MaskedRowLabelMixin:
 
     def action_checkbox(self, obj):
         return row_checkbox(obj, f"#{obj.pk} {self.row_label(obj)}")
+
+
+class ContactOnlyAdminMixin:
+    """A person's page opens only for those who see their name and number in full (the one
+    masking rule); the list is shown to the rest masked. `node_path` leads to the node the
+    person is kept on."""
+
+    def may_open(self, request, obj):
+        return sees_contact(request.user, self.node_of(obj))
+
+    def get_list_display_links(self, request, list_display):
+        # No links to pages the user may not open (the street reads such lists masked).
+        if not (request.user.is_superuser or request.user.role in NEEDS_CONTACT):
+            return None
+        return super().get_list_display_links(request, list_display)
 
 
 class ReadOnlyAdminMixin:

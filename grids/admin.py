@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from governance.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
+from governance.admin_scope import ContactOnlyAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 from governance.models import Role, User
 from governance.scope import restrict
 from grids.assignments import assignment_error
@@ -21,7 +21,7 @@ from grids.models import (
     Visit,
     WorkerAssignment,
 )
-from grids.privacy import NEEDS_CONTACT, sees_resident_contact, shown_mobile, shown_name
+from grids.privacy import sees_resident_contact, shown_mobile, shown_name
 from grids.sizes import size_differs_q
 
 
@@ -130,20 +130,6 @@ class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if obj is not None and not sees_resident_contact(request.user, obj.building):
             return []
         return super().get_inlines(request, obj)
-
-
-class ContactOnlyAdminMixin:
-    """A person's page opens only for those who see their name and number in full; the
-    list is shown to the rest masked. `node_path` leads to the resident's building."""
-
-    def may_open(self, request, obj):
-        return sees_resident_contact(request.user, self.node_of(obj))
-
-    def get_list_display_links(self, request, list_display):
-        # No links to pages the user may not open (the street reads the register masked).
-        if not (request.user.is_superuser or request.user.role in NEEDS_CONTACT):
-            return None
-        return super().get_list_display_links(request, list_display)
 
 
 @admin.register(Resident)

@@ -1,7 +1,7 @@
 """Who sees residents' names and mobile numbers in full: the grid workers of their grid and
 the cadres of their community. Everyone else sees them masked (governance.masking)."""
 
-from governance.masking import NEEDS_CONTACT, mask_mobile, mask_name, sees_contact  # noqa: F401
+from governance.masking import mask_mobile, mask_name, sees_contact
 
 
 def sees_resident_contact(user, building):

@@ -33,7 +33,7 @@ from governance.models import (
     Role,
     User,
 )
-from governance.party.models import Alliance, Need, Project, ProjectUpdate
+from governance.party.models import Alliance, Need, PartyMember, Project, ProjectUpdate
 from governance.public import SESSION_KEY as KNOWN_CODES
 from grids.models import (
     BuildingProfile,
@@ -286,6 +286,9 @@ def _furnish(objects, place, *, street, community, grid, building, cadre, handle
     put["project"] = _project(put["partnerunit"], community)
     put["projectupdate"] = put["project"].updates.get()
     put["alliance"] = _alliance(put["partnerunit"], community)
+    put["partymember"] = PartyMember.objects.create(
+        node=community, name="郑党员", mobile="13600001111"
+    )
     put["personaldataexport"] = PersonalDataExport.objects.create(
         user=worker, filename="registers.xlsx", path="/grids/import/export.xlsx"
     )
@@ -409,6 +412,7 @@ def build():
     home("project", _project(o["partnerunit"]["home"], home_grid.parent))
     home("projectupdate", o["project"]["home"].updates.get())
     home("alliance", _alliance(o["partnerunit"]["home"], home_grid.parent))
+    home("partymember", PartyMember.objects.create(node=home_grid.parent, name="钱党员"))
     home(
         "personaldataexport",
         PersonalDataExport.objects.create(
