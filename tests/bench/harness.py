@@ -109,6 +109,9 @@ def prepare_database(seed, analyze, migrate):
     if analyze:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    # With DEBUG off, as the server runs: only then is the hashed manifest written, without
+    # which every page would hash each asset it links.
+    os.environ["DEBUG"] = "0"
     manage("collectstatic", "--noinput", "--verbosity", "0")
     connection.close()
 
@@ -454,10 +457,49 @@ def staff_pages(port, cookies):
     return [page if len(page) == 5 else (*page, None) for page in pages]
 
 
+# The street whose cadres, community (its first) and grid (that community's first) the
+# staff pages are measured as: the demo street by default, or a district street (--street).
+STREET = {"code": "HX"}
+
+
 def community_id():
     from governance.models import OrgNode
 
-    return OrgNode.objects.get(code="HX-01").pk
+    return OrgNode.objects.get(code=f"{STREET['code']}-01").pk
+
+
+def bench_logins(street_code):
+    """The usernames to log in as, per role. On the demo street, the demo logins; on another
+    street, bench-only accounts (bench_<role>_<street>, the demo password) made here on the
+    bench database, so the pages are measured at a district street's volume."""
+    from django.contrib.auth.hashers import make_password
+
+    from governance.models import OrgNode, Role, User
+
+    demo = {"cc": "community_cadre", "sc": "street_cadre", "gw": "grid_worker", "ad": "admin"}
+    if street_code == "HX":
+        return demo
+    places = {
+        "sc": (Role.STREET_CADRE, street_code, True),
+        "cc": (Role.COMMUNITY_CADRE, f"{street_code}-01", True),
+        "gw": (Role.GRID_WORKER, f"{street_code}-01-01", False),
+    }
+    password = make_password(PASSWORD)
+    logins = {"ad": "admin"}
+    for role_key, (role, code, staff) in places.items():
+        username = f"bench_{role_key}_{street_code}".lower()
+        User.objects.update_or_create(
+            username=username,
+            defaults={
+                "role": role,
+                "node": OrgNode.objects.get(code=code),
+                "is_staff": staff,
+                "password": password,
+                "full_name": "压测账号",
+            },
+        )
+        logins[role_key] = username
+    return logins
 
 
 def public_post(port):
@@ -552,6 +594,12 @@ def main():
     parser.add_argument("--no-migrate", dest="migrate", action="store_false")
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
     parser.add_argument(
+        "--street",
+        default="HX",
+        help="measure the staff pages as the cadres of this street (default: the demo street "
+        "HX; a district street such as DF has ~44,000 households)",
+    )
+    parser.add_argument(
         "--only",
         type=re.compile,
         help="measure only the endpoints and pages whose label or path matches this regex "
@@ -571,18 +619,12 @@ def main():
     load_before = load_text()
     prepare_database(options.seed, options.analyze, options.migrate)
     district = district_summary()
+    STREET["code"] = options.street
+    logins = bench_logins(options.street)
     print(f"district: {', '.join(f'{n:,} {what}' for what, n in district.items())}")
     with Server(options.port) as server:
         port = server.port
-        cookies = {
-            role: log_in(port, username)
-            for role, username in (
-                ("cc", "community_cadre"),
-                ("sc", "street_cadre"),
-                ("gw", "grid_worker"),
-                ("ad", "admin"),
-            )
-        }
+        cookies = {role: log_in(port, username) for role, username in logins.items()}
         near, post, bare_post = public_post(port)
         bare = {"label": "bare view", "path": "/bench/bare/"}
         endpoints = [
@@ -650,6 +692,7 @@ def main():
     load_after = load_text()
 
     out(f"District: {', '.join(f'{n:,} {what}' for what, n in district.items())}.")
+    out(f"Staff pages as the cadres of street {options.street} ({', '.join(logins.values())}).")
     out(
         f"gunicorn: 2 workers × 4 threads, DEBUG off; wrk: 2 threads, 8 connections, "
         f"{options.rounds} rounds of {options.duration:g} s per endpoint, alternated with its "
