@@ -10,7 +10,7 @@ import re
 import secrets
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django import forms
@@ -51,6 +51,24 @@ class RowError(NamedTuple):
     row: int
     column: str
     reason: str
+
+
+@dataclass
+class Outcome:
+    """What an import did (or, for a dry run, would do), counted by row."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+
+    @property
+    def valid(self):
+        return self.created + self.updated + self.unchanged
+
+    @property
+    def skipped(self):
+        return len({error.row for error in self.errors})
 
 
 # --- Reading the file

@@ -167,22 +167,10 @@ def check(rows, *, user):
 
 
 @dataclass
-class Outcome:
-    """What an import did (or, for a dry run, would do): residents counted by row."""
+class Outcome(sheet_imports.Outcome):
+    """Residents counted by row, and the households the rows added."""
 
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
     households_created: int = 0
-    errors: list = field(default_factory=list)
-
-    @property
-    def valid(self):
-        return self.created + self.updated + self.unchanged
-
-    @property
-    def skipped(self):
-        return len({error.row for error in self.errors})
 
 
 def apply(rows, *, user, dry_run=False):

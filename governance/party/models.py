@@ -116,11 +116,28 @@ class ServiceKind(models.TextChoices):
     OTHER = "other", pgettext_lazy("service post kind", "Other")
 
 
+class ConfirmedByCommunity(models.Model):
+    """A step the community confirms: who and when, empty while it waits."""
+
+    confirmed_by = models.ForeignKey(
+        User,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class MemberReportQuerySet(ScopedQuerySet):
     node_path = "community"
 
 
-class MemberReport(models.Model):
+class MemberReport(ConfirmedByCommunity):
     """An in-service member's report to the community they live in (在职党员报到): once per
     member; the community confirms it."""
 
@@ -139,15 +156,6 @@ class MemberReport(models.Model):
     skills = models.CharField(_("skills"), max_length=200, blank=True)
     preferred_kinds = models.JSONField(_("preferred kinds of post"), default=list, blank=True)
     reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
-    confirmed_by = models.ForeignKey(
-        User,
-        verbose_name=_("confirmed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
     objects = MemberReportQuerySet.as_manager()
 
@@ -197,7 +205,7 @@ class ServicePost(models.Model):
         return self.title
 
 
-class PostClaim(models.Model):
+class PostClaim(ConfirmedByCommunity):
     """A reported member taking a post; the community confirms it. Claims never exceed the
     post's `needed` (party.posts.claim locks the post)."""
 
@@ -211,15 +219,6 @@ class PostClaim(models.Model):
         related_name="post_claims",
     )
     claimed_at = models.DateTimeField(_("claimed"), auto_now_add=True)
-    confirmed_by = models.ForeignKey(
-        User,
-        verbose_name=_("confirmed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("post claim")

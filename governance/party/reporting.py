@@ -84,18 +84,24 @@ def _may_keep(user, community):
         raise PermissionDenied
 
 
+def _confirmed(user, step, community):
+    """Stamp the step confirmed by `user` (once); True when it was waiting until now."""
+    _may_keep(user, community)
+    if step.confirmed_at is not None:
+        return False
+    step.confirmed_by, step.confirmed_at = user, timezone.now()
+    step.save(update_fields=["confirmed_by", "confirmed_at"])
+    return True
+
+
 def confirm_report(user, member_report):
-    _may_keep(user, member_report.community)
-    if member_report.confirmed_at is None:
-        member_report.confirmed_by, member_report.confirmed_at = user, timezone.now()
-        member_report.save(update_fields=["confirmed_by", "confirmed_at"])
-        if member_report.member.user_id:
-            notify(
-                [member_report.member.user],
-                title=_("%(community)s confirmed your report")
-                % {"community": member_report.community.place},
-                url=reverse("party-posts"),
-            )
+    if _confirmed(user, member_report, member_report.community) and member_report.member.user_id:
+        notify(
+            [member_report.member.user],
+            title=_("%(community)s confirmed your report")
+            % {"community": member_report.community.place},
+            url=reverse("party-posts"),
+        )
     return member_report
 
 
@@ -133,10 +139,7 @@ def claim(user, post_id):
 
 
 def confirm_claim(user, post_claim):
-    _may_keep(user, post_claim.post.community)
-    if post_claim.confirmed_at is None:
-        post_claim.confirmed_by, post_claim.confirmed_at = user, timezone.now()
-        post_claim.save(update_fields=["confirmed_by", "confirmed_at"])
+    _confirmed(user, post_claim, post_claim.post.community)
     return post_claim
 
 

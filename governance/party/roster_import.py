@@ -18,7 +18,7 @@ from governance import sheet_imports
 from governance.models import OrgNode, PartnerUnit, mainland_mobile
 from governance.party.models import BRANCH_KINDS, MemberKind, MemberStatus, PartyMember
 from governance.scope import in_scope
-from governance.sheet_imports import Column, RowError
+from governance.sheet_imports import Column, Outcome, RowError
 
 COLUMNS = (
     Column("branch", gettext_noop("party organisation code"), ("组织编码", "支部编码"), True),
@@ -192,22 +192,6 @@ def _elsewhere(results):
                 "branch",
                 _("Already on another party organisation's roster: move the member there."),
             )
-
-
-@dataclass
-class Outcome:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list = field(default_factory=list)
-
-    @property
-    def valid(self):
-        return self.created + self.updated + self.unchanged
-
-    @property
-    def skipped(self):
-        return len({error.row for error in self.errors})
 
 
 def apply(rows, *, user, dry_run=False):

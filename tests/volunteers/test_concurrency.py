@@ -2,19 +2,17 @@
 by a barrier: a full activity never overfills, a balance or a stock never goes below zero, and
 a replayed award counts once. Plus the tamper check of `check_ledger`, on any database."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.utils import timezone
 
 from governance.models import User
 from tests.factories import UserFactory
+from tests.threads import together
 from tests.volunteers.conftest import make_activity, volunteer
 from volunteers import ledger, rewards, signups
 from volunteers.models import (
@@ -26,24 +24,6 @@ from volunteers.models import (
     SignUpStatus,
     VolunteerProfile,
 )
-
-
-def _together(calls):
-    """Run each call in its own thread (Django gives each its own connection), all released
-    at once. A ValidationError is returned as the outcome; anything else fails the test."""
-    barrier = threading.Barrier(len(calls), timeout=30)
-
-    def run(call):
-        try:
-            barrier.wait()
-            return call()
-        except ValidationError as error:
-            return error
-        finally:
-            connection.close()  # this thread's connection, or the test database stays in use
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def _as(user_pk, workflow, **kwargs):
@@ -58,7 +38,7 @@ def _profile(user):
 def _sign_up_twelve_for_five_places(service, community):
     activity = make_activity(service.team, starts_at=timezone.now() + timedelta(days=2), capacity=5)
     people = [volunteer(f"v{i:02}", community) for i in range(12)]
-    outcomes = _together([_as(p.pk, signups.sign_up, activity=activity) for p in people])
+    outcomes = together([_as(p.pk, signups.sign_up, activity=activity) for p in people])
     assert all(isinstance(outcome, SignUp) for outcome in outcomes), outcomes
     return activity
 
@@ -109,9 +89,7 @@ def test_twenty_redemptions_at_once_spend_a_balance_once(requires_postgres, serv
     Reward.objects.filter(pk=service.reward.pk).update(stock=25)
     _give(service.alice, 20, "w:enough-for-one")
 
-    outcomes = _together(
-        [_as(service.alice.pk, rewards.redeem, reward=gift) for gift in gifts] * 10
-    )
+    outcomes = together([_as(service.alice.pk, rewards.redeem, reward=gift) for gift in gifts] * 10)
 
     won = [o for o in outcomes if not isinstance(o, ValidationError)]
     refused = [o for o in outcomes if isinstance(o, ledger.InsufficientPoints)]
@@ -133,7 +111,7 @@ def test_eight_volunteers_at_once_take_a_stock_of_three(requires_postgres, servi
     for person in people:
         _give(person, 100, f"w:{person.pk}")
 
-    outcomes = _together([_as(p.pk, rewards.redeem, reward=reward) for p in people])
+    outcomes = together([_as(p.pk, rewards.redeem, reward=reward) for p in people])
 
     won = [o for o in outcomes if not isinstance(o, ValidationError)]
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
@@ -158,7 +136,7 @@ def test_an_award_replayed_at_once_counts_once(requires_postgres, small_tree, ha
     helper = make("helper", small_tree.community_a)
 
     award = ledger.award_points
-    outcomes = _together(
+    outcomes = together(
         [_as(helper.pk, award, points=15, reason="微心愿", key="wish:7:fulfilled")] * 10
     )
 
@@ -186,7 +164,7 @@ def test_two_volunteers_redeeming_the_last_gift_at_once_get_one(requires_postgre
     for person in (service.alice, service.bob):
         _give(person, 20, f"w:{person.pk}")
 
-    outcomes = _together(
+    outcomes = together(
         [_as(p.pk, rewards.redeem, reward=service.reward) for p in (service.alice, service.bob)]
     )
 
@@ -206,7 +184,7 @@ def test_two_volunteers_redeeming_the_last_gift_at_once_get_one(requires_postgre
 def test_a_double_tap_on_the_confirm_page_reserves_once(requires_postgres, service):
     _give(service.alice, 100, "w:plenty")
 
-    outcomes = _together(
+    outcomes = together(
         [_as(service.alice.pk, rewards.redeem, reward=service.reward, key="same-page")] * 2
     )
 
@@ -233,7 +211,7 @@ def test_cancel_and_hand_over_at_once_do_one_of_them(requires_postgres, service,
 
         return call
 
-    outcomes = _together([by(service.alice.pk, rewards.cancel), by(staff.pk, rewards.hand_over)])
+    outcomes = together([by(service.alice.pk, rewards.cancel), by(staff.pk, rewards.hand_over)])
 
     assert sum(isinstance(o, Redemption) for o in outcomes) == 1
     redemption.refresh_from_db()

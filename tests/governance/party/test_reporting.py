@@ -1,12 +1,8 @@
 """In-service members reporting to the community they live in, service posts and claims:
 once per member, never over a post's capacity (on PostgreSQL, many at once), scoped pages."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from governance.models import Notification, User
@@ -20,6 +16,7 @@ from governance.party.models import (
     ServicePost,
 )
 from tests.factories import UserFactory
+from tests.threads import together
 
 
 def member_user(node, name="张伟", **more):
@@ -206,22 +203,6 @@ def test_the_manage_page_makes_the_same_queries_for_many_rows(
         assert client.get(reverse("party-posts-manage")).status_code == 200
 
 
-def _together(calls):
-    barrier = threading.Barrier(len(calls), timeout=30)
-
-    def run(call):
-        try:
-            barrier.wait()
-            return call()
-        except ValidationError as error:
-            return error
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_members_claiming_three_places_at_once_fill_exactly_three(
@@ -233,7 +214,7 @@ def test_ten_members_claiming_three_places_at_once_fill_exactly_three(
     people = [member_user(small_tree.community_a, f"党员{i}") for i in range(10)]
     for person in people:
         reported(person, small_tree.community_a)
-    outcomes = _together(
+    outcomes = together(
         [
             (lambda pk=person.pk: reporting.claim(User.objects.get(pk=pk), post.pk))
             for person in people
@@ -248,7 +229,7 @@ def test_ten_members_claiming_three_places_at_once_fill_exactly_three(
 @pytest.mark.django_db(transaction=True)
 def test_one_member_reporting_from_two_phones_at_once_reports_once(requires_postgres, small_tree):
     user = member_user(small_tree.community_a)
-    outcomes = _together(
+    outcomes = together(
         [
             lambda: reported(User.objects.get(pk=user.pk), small_tree.community_a),
             lambda: reported(User.objects.get(pk=user.pk), small_tree.community_b),

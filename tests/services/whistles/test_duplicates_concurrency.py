@@ -1,29 +1,12 @@
 """On PostgreSQL, a merge and voices added at the same moment, each thread on its own
 connection, released together: no supporter is lost and none is counted twice."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection
 
 from governance.models import User
 from services.whistles import duplicates
 from services.whistles.models import Status, Supporter, Whistle
-
-
-def _together(calls):
-    barrier = threading.Barrier(len(calls), timeout=30)
-
-    def run(call):
-        try:
-            barrier.wait()
-            return call()
-        finally:
-            connection.close()  # this thread's connection, or the test database stays in use
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
+from tests.threads import together
 
 
 def _support(pk, mobile):
@@ -51,7 +34,7 @@ def test_merging_while_residents_add_their_voice(requires_postgres, world, round
         calls.append(_support(duplicate.pk, f"1370000000{i}"))
         calls.append(_support(survivor.pk, f"1370000000{i}"))
     calls.append(_support(survivor.pk, "13700000000"))
-    _together(calls)
+    together(calls)
     duplicate.refresh_from_db()
     assert duplicate.status == Status.CLOSED and duplicate.merged_into_id == survivor.pk
     mobiles = list(Supporter.objects.values_list("whistle_id", "mobile"))
@@ -75,7 +58,7 @@ def test_two_cadres_merging_each_way_at_once_leave_one_survivor(requires_postgre
 
         return call
 
-    _together([attempt(a.pk, b.pk), attempt(b.pk, a.pk)])
+    together([attempt(a.pk, b.pk), attempt(b.pk, a.pk)])
     assert outcomes == ["TransitionError"]
     merged = Whistle.objects.filter(merged_into__isnull=False)
     assert merged.count() == 1
