@@ -303,6 +303,9 @@ VOLUNTEER_APPROVAL_REMIND_DAYS = env_int("VOLUNTEER_APPROVAL_REMIND_DAYS", 3)
 # Less service than this is no service: a check-out sooner is refused, and shorter
 # attendance earns no hours (never pending, approved, exported or printed).
 VOLUNTEER_MIN_SERVICE_MINUTES = env_int("VOLUNTEER_MIN_SERVICE_MINUTES", 10)
+# Services a year asked of each in-service member reported to a community, where the street
+# has set no requirement of its own (admin → yearly service requirements).
+PARTY_SERVICES_PER_YEAR = env_int("PARTY_SERVICES_PER_YEAR", 4)
 
 # --- Public forms: rate limits counted in a cache every web worker shares (Redis in
 # production), per client IP and per mobile number.

@@ -127,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CHANGE_DEPARTMENT,
             Perm.RUN_STAR_RATING,
             Perm.VIEW_PARTY_MEMBER,
+            *(f"party.{action}_servicerequirement" for action in ("view", "add", "change")),
         }
     ),
     Role.COMMUNITY_CADRE: frozenset(

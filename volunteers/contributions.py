@@ -4,14 +4,16 @@ the command center; the points a fulfilled micro-wish earns."""
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance import rewards
 from governance.composite import command_center as cc
 from governance.formatting import HOURS
+from governance.party import service_card
 from governance.scope import subtree_q
 from volunteers.ledger import award_points
-from volunteers.models import ServiceHours, Team, VolunteerProfile
+from volunteers.models import HoursStatus, ServiceHours, Team, VolunteerProfile
 
 HOURS_FIELD = DecimalField(max_digits=12, decimal_places=2)
 
@@ -80,3 +82,25 @@ cc.child_columns.register(
         order=40,
     )
 )
+
+
+# --- The party member's service card: approved hours of the year's activities.
+
+
+def card_entries(member_of_user, year):
+    approved = ServiceHours.objects.filter(
+        volunteer__user_id__in=member_of_user,
+        status=HoursStatus.APPROVED,
+        activity__starts_at__year=year,
+    ).values_list("volunteer__user_id", "activity__starts_at", "activity__title", "hours")
+    for user_id, starts_at, title, hours in approved:
+        yield service_card.Entry(
+            member_of_user[user_id],
+            timezone.localdate(starts_at),
+            _("Volunteer service"),
+            title,
+            hours,
+        )
+
+
+service_card.sources.register(service_card.Source("volunteer hours", card_entries, order=10))

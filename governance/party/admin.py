@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from governance.admin_scope import ContactOnlyAdminMixin, MaskedRowLabelMixin, ScopedAdminMixin
 from governance.masking import mask_mobile, mask_name, sees_contact
 from governance.party import roster
-from governance.party.models import PartyMember
+from governance.party.models import PartyMember, ServiceRequirement
 
 
 @admin.register(PartyMember)
@@ -39,3 +39,13 @@ class PartyMemberAdmin(
 
     def row_label(self, obj):
         return mask_name(obj.name)
+
+
+@admin.register(ServiceRequirement)
+class ServiceRequirementAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A street's yearly requirement of services per reported member (default:
+    settings.PARTY_SERVICES_PER_YEAR)."""
+
+    node_path = "street"
+    list_display = ["street", "services_per_year"]
+    list_select_related = ["street"]

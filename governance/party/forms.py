@@ -138,3 +138,11 @@ class MeetingForm(PortalForm):
     notes = forms.CharField(
         label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea({"rows": 3})
     )
+
+
+class ServiceEntryForm(PortalForm):
+    on = forms.DateField(label=_("Date"))
+    what = forms.CharField(label=_("Service"), max_length=200)
+    hours = forms.DecimalField(
+        label=_("Hours (optional)"), min_value=0, max_value=24, decimal_places=1, required=False
+    )

@@ -505,3 +505,52 @@ class ProjectUpdate(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.progress}%"
+
+
+# --- The service card (服务登记卡)
+
+
+class ServiceEntry(models.Model):
+    """A service a cadre writes on a member's card, beyond what the portal recorded."""
+
+    member = models.ForeignKey(
+        PartyMember,
+        verbose_name=_("party member"),
+        on_delete=models.CASCADE,
+        related_name="service_entries",
+    )
+    on = models.DateField(_("date"))
+    what = models.CharField(_("service"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+    added_by = models.ForeignKey(
+        User, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service entry")
+        verbose_name_plural = _("service entries")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self):
+        return self.what
+
+
+class ServiceRequirement(models.Model):
+    """How many services a year a street asks of each reported member."""
+
+    street = models.OneToOneField(
+        OrgNode,
+        verbose_name=_("street"),
+        on_delete=models.CASCADE,
+        related_name="service_requirement",
+        limit_choices_to={"kind": NodeKind.STREET},
+    )
+    services_per_year = models.PositiveSmallIntegerField(_("services a year"))
+
+    class Meta:
+        verbose_name = _("yearly service requirement")
+        verbose_name_plural = _("yearly service requirements")
+
+    def __str__(self):
+        return f"{self.street}: {self.services_per_year}"

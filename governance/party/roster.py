@@ -1,7 +1,7 @@
 """The party member roster of a user's area: filtered, counted and shown by the one masking
 rule (governance.masking.sees_contact) on the page and in the export alike."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from governance import workbooks
 from governance.masking import mask_mobile, mask_name, sees_contact
+from governance.party import service_card
 from governance.party.models import MemberKind, MemberStatus, PartyMember
 from governance.party.roster_import import COLUMNS
 from governance.scope import scope_root
@@ -93,6 +94,12 @@ class Row:
     joined_on: object
     workplace: str
     has_login: bool
+    services: int | None = None  # this year, with `required` (on the roster page)
+    required: int | None = None
+
+    @property
+    def behind(self):
+        return self.services is not None and self.services < self.required
 
 
 def shown(user, member):
@@ -110,6 +117,15 @@ def shown(user, member):
         workplace=member.workplace,
         has_login=member.user_id is not None,
     )
+
+
+def rows_with_services(user, members):
+    """A page of the roster, each row with this year's services against the requirement."""
+    members = list(members)
+    counts = service_card.year_counts(members, timezone.localdate().year)
+    return [
+        replace(shown(user, m), services=counts[m.pk][0], required=counts[m.pk][1]) for m in members
+    ]
 
 
 def _columns():

@@ -29,4 +29,6 @@ urlpatterns = [
     ),
     path("alliances/", list_views.alliances, name="party-alliances"),
     path("alliances/<int:pk>/", list_views.alliance, name="party-alliance"),
+    path("members/<int:pk>/card/", views.member_card, name="party-member-card"),
+    path("my-card/", views.my_card, name="party-my-card"),
 ]

@@ -18,19 +18,21 @@ from django.views.decorators.http import require_GET, require_POST
 from governance import workbooks
 from governance.downloads import XLSX, download
 from governance.models import NodeKind, OrgNode
-from governance.party import reporting, roster, roster_import, service_posts
-from governance.party.forms import PostForm, ReportForm, UnitReportForm
+from governance.params import parse_id
+from governance.party import reporting, roster, roster_import, service_card, service_posts
+from governance.party.forms import PostForm, ReportForm, ServiceEntryForm, UnitReportForm
 from governance.party.models import (
     MemberKind,
     MemberReport,
     MemberStatus,
+    PartyMember,
     PostClaim,
     ServicePost,
     UnitReport,
 )
 from governance.permissions import Perm
 from governance.qr import qr_svg
-from governance.scope import scope_root
+from governance.scope import in_scope, scope_root
 from governance.sheet_imports import Importer
 
 PER_PAGE = 50
@@ -95,7 +97,7 @@ def roster_list(request):
         "governance/party/roster.html",
         {
             "page": page,
-            "rows": [roster.shown(request.user, member) for member in page.object_list],
+            "rows": roster.rows_with_services(request.user, page.object_list),
             "filters": filters,
             "query": filters.query(),
             "may_search": may_search,
@@ -324,3 +326,59 @@ def sign_unit_report(request, pk):
     reporting.sign_unit_report(request.user, found)
     messages.success(request, _("Slip signed; the unit's contact has the receipt."))
     return redirect("party-posts-manage")
+
+
+# --- The service card
+
+
+def _year(params):
+    year = parse_id(params.get("year"))
+    this_year = timezone.localdate().year
+    return year if year and 2000 <= year <= this_year else this_year
+
+
+def _member_seen(request, pk):
+    """A member of the user's area, or the user themself; else 404."""
+    listed = roster.members(request.user) if request.user.has_perm(Perm.VIEW_PARTY_MEMBER) else None
+    member = get_object_or_404(PartyMember.objects.select_related("node", "unit"), pk=pk)
+    if member.user_id == request.user.pk or (listed is not None and listed.filter(pk=pk).exists()):
+        return member
+    raise Http404
+
+
+@login_required
+def member_card(request, pk):
+    member = _member_seen(request, pk)
+    year = _year(request.GET)
+    may_add = request.user.has_perm(Perm.ADD_PARTY_MEMBER) and in_scope(request.user, member.node)
+    form = ServiceEntryForm(request.POST or None) if may_add else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                service_card.add_entry(request.user, member, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(request, _("Service written on the card."))
+                return redirect("party-member-card", pk=pk)
+    return render(
+        request,
+        "governance/party/card.html",
+        {
+            "member": roster.shown(request.user, member),
+            "card": service_card.card(member, year),
+            "years": range(timezone.localdate().year, 2019, -1),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_card(request):
+    member = reporting.member_of(request.user)
+    if member is None:
+        raise Http404(_("You are on no party member roster."))
+    return redirect("party-member-card", pk=member.pk)

@@ -2,11 +2,14 @@
 review queue on my work."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from governance.composite import command_center as cc
 from governance.composite.my_work import Landing, WorkSection, landings
 from governance.composite.my_work import sections as work_sections
+from governance.party import service_card
 from governance.permissions import Perm
 from governance.scope import subtree_q
 from services.wishes import figures
@@ -66,3 +69,22 @@ def waiting_for_review(user, now):
 work_sections.register(WorkSection("services/_work_wishes.html", waiting_for_review, order=10))
 # Nothing to do on my work (a volunteer, a partner unit's contact): the wishes they claimed.
 landings.register(Landing("wish-mine", applies=lambda user: True, order=100))
+
+
+# --- The party member's service card: micro-wishes they claimed that were lit in the year.
+
+
+def card_entries(member_of_user, year):
+    lit = Wish.objects.filter(
+        claimer_id__in=member_of_user, status__in=LIT_STATUSES, confirmed_at__year=year
+    ).values_list("claimer_id", "confirmed_at", "text")
+    for user_id, confirmed_at, text in lit:
+        yield service_card.Entry(
+            member_of_user[user_id],
+            timezone.localdate(confirmed_at),
+            _("Micro-wish lit"),
+            Truncator(text).chars(60),
+        )
+
+
+service_card.sources.register(service_card.Source("micro-wishes", card_entries, order=20))
