@@ -87,12 +87,16 @@ cc.child_columns.register(
 # --- The party member's service card: approved hours of the year's activities.
 
 
+def _card_hours(users, year):
+    return ServiceHours.objects.filter(
+        volunteer__user_id__in=users, status=HoursStatus.APPROVED, activity__starts_at__year=year
+    )
+
+
 def card_entries(member_of_user, year):
-    approved = ServiceHours.objects.filter(
-        volunteer__user_id__in=member_of_user,
-        status=HoursStatus.APPROVED,
-        activity__starts_at__year=year,
-    ).values_list("volunteer__user_id", "activity__starts_at", "activity__title", "hours")
+    approved = _card_hours(member_of_user, year).values_list(
+        "volunteer__user_id", "activity__starts_at", "activity__title", "hours"
+    )
     for user_id, starts_at, title, hours in approved:
         yield service_card.Entry(
             member_of_user[user_id],
@@ -103,4 +107,11 @@ def card_entries(member_of_user, year):
         )
 
 
-service_card.sources.register(service_card.Source("volunteer hours", card_entries, order=10))
+service_card.sources.register(
+    service_card.Source(
+        "volunteer hours",
+        card_entries,
+        count=lambda users, year: _card_hours(users, year).count(),
+        order=10,
+    )
+)

@@ -74,10 +74,14 @@ landings.register(Landing("wish-mine", applies=lambda user: True, order=100))
 # --- The party member's service card: micro-wishes they claimed that were lit in the year.
 
 
+def _card_wishes(users, year):
+    return Wish.objects.filter(
+        claimer_id__in=users, status__in=LIT_STATUSES, confirmed_at__year=year
+    )
+
+
 def card_entries(member_of_user, year):
-    lit = Wish.objects.filter(
-        claimer_id__in=member_of_user, status__in=LIT_STATUSES, confirmed_at__year=year
-    ).values_list("claimer_id", "confirmed_at", "text")
+    lit = _card_wishes(member_of_user, year).values_list("claimer_id", "confirmed_at", "text")
     for user_id, confirmed_at, text in lit:
         yield service_card.Entry(
             member_of_user[user_id],
@@ -87,4 +91,11 @@ def card_entries(member_of_user, year):
         )
 
 
-service_card.sources.register(service_card.Source("micro-wishes", card_entries, order=20))
+service_card.sources.register(
+    service_card.Source(
+        "micro-wishes",
+        card_entries,
+        count=lambda users, year: _card_wishes(users, year).count(),
+        order=20,
+    )
+)

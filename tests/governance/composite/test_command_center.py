@@ -250,9 +250,12 @@ def test_drill_down_and_the_export_match_the_page(client_for, figures_world):
     assert figures[_("Active volunteers")] == data["active_volunteers"] == 3
     assert b"11.50" in page.content
     _title, header, *children = book.worksheets[1].iter_rows(values_only=True)
-    assert header[-2:] == (_("Volunteer hours approved"), _("Active volunteers"))
+    hours, active = (
+        header.index(_("Volunteer hours approved")),
+        header.index(_("Active volunteers")),
+    )
     assert (
-        [(r[1], r[2], r[6], r[10], r[11]) for r in children]
+        [(r[1], r[2], r[6], r[hours], r[active]) for r in children]
         == [
             (
                 r["node"].code,
@@ -314,7 +317,7 @@ def test_the_page_query_count_does_not_grow(
     client = client_for(getattr(world, role))
     # Elsewhere than on PostgreSQL, the median's middle values and the longest overdue take
     # a query each rather than a place in the figures' pass.
-    max_queries = 23 if connection.vendor == "postgresql" else 25
+    max_queries = 27 if connection.vendor == "postgresql" else 29
     with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(max_queries):
         page = client.get(reverse("command-center"))
     assert page.status_code == 200

@@ -13,7 +13,7 @@ from django.utils import timezone
 from governance.party import service_card
 from governance.party.models import PartyMember, ServiceEntry, ServiceRequirement
 from services.wishes.models import Wish, WishCategory, WishFor, WishStatus
-from tests.volunteers.conftest import make_activity, service  # noqa: F401 (a fixture)
+from tests.volunteers.conftest import make_activity
 from volunteers.models import HoursKind, HoursStatus, ServiceHours
 
 pytestmark = pytest.mark.django_db
