@@ -261,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
     "scan-wishes": {"task": "services.tasks.scan_wishes", "schedule": 10 * 60},
     "send-pending-sms": {"task": "governance.sms.send_pending_sms", "schedule": 60},
     "scan-care-ledger": {"task": "grids.tasks.scan_care_ledger", "schedule": 30 * 60},
+    # The last quarter's feedback letters to the units, once each (party life).
+    "send-feedback-letters": {
+        "task": "governance.party.tasks.send_feedback_letters",
+        "schedule": 24 * 60 * 60,
+    },
     # Reminders, closing finished activities, star rating rounds on their dates.
     "scan-volunteers": {"task": "volunteers.tasks.scan_volunteers", "schedule": 10 * 60},
     # Routing left over by a broker outage, SLA reminders, escalation, auto-close, call-backs.

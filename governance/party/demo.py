@@ -5,14 +5,17 @@ done and one under way, and the street's party alliance. Running it again change
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from governance.demo import DEMO_STREET_CODE, GIVEN, SURNAMES
 from governance.models import NodeKind, OrgNode, PartnerUnit, User
+from governance.party import feedback
 from governance.party.models import (
     Alliance,
     AllianceMeeting,
+    Appraisal,
     MemberKind,
     MemberReport,
     MemberStatus,
@@ -24,8 +27,10 @@ from governance.party.models import (
     Project,
     ProjectStatus,
     ProjectUpdate,
+    Rating,
     Resource,
     ResourceKind,
+    ServiceEntry,
     ServiceKind,
     ServicePost,
     UnitReport,
@@ -80,11 +85,13 @@ def seed(*, scale=0):
     reported = _in_service(community, cadre, rng)
     units = _units(community, street, cadre, rng)
     projects = _lists(community, street, units, cadre, rng)
+    letters = _feedback(community, units, reported, cadre, rng)
     return {
         "party members": roster + len(reported),
         "member reports": len(reported),
         "unit reports": len(units),
         "projects": projects,
+        "feedback letters": letters,
     }
 
 
@@ -256,3 +263,45 @@ def _lists(community, street, units, cadre, rng):
     Need.objects.filter(pk=needs[0].pk).update(status=NeedStatus.DONE)
     Need.objects.filter(pk=needs[1].pk).update(status=NeedStatus.MATCHED)
     return 2
+
+
+RATINGS = (Rating.EXCELLENT, Rating.QUALIFIED, Rating.QUALIFIED)
+
+
+def _feedback(community, units, reports, cadre, rng):
+    """Members belong to the units their workplace names (陈海燕 to `partner`'s), the
+    community wrote some services last quarter and rated the units and a few members this
+    year; then the last quarter's letters, as beat makes them."""
+    by_name = {unit.name: unit for unit in units}
+    members = [report.member for report in reports]
+    for i, member in enumerate(members):
+        member.unit = units[0] if i == 0 else by_name.get(member.workplace)
+    PartyMember.objects.bulk_update(members, ["unit"])
+    start, end = feedback.quarter_bounds(*feedback.previous_quarter(timezone.localdate()))
+    days = (end - start).days
+    ServiceEntry.objects.bulk_create(
+        ServiceEntry(
+            member=member,
+            on=start + timedelta(days=rng.randrange(days)),
+            what=rng.choice(["楼道清扫", "义诊", "法律咨询", "夜间巡逻", "关爱独居老人"]),
+            hours=Decimal(rng.choice([1, 2, 3])),
+            added_by=cadre,
+        )
+        for member in members
+        if member.unit_id
+        for _ in range(rng.randint(1, 3))
+    )
+    year = timezone.localdate().year
+    Appraisal.objects.bulk_create(
+        [
+            Appraisal(year=year, community=community, unit=unit, rating=rating, by=cadre)
+            for unit, rating in zip(units[:3], RATINGS, strict=True)
+        ]
+        + [
+            Appraisal(
+                year=year, community=community, member=member, rating=Rating.EXCELLENT, by=cadre
+            )
+            for member in members[:3]
+        ]
+    )
+    return feedback.send_letters()

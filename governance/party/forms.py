@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from governance.forms import PortalForm
 from governance.models import NodeKind, OrgNode, PartnerUnit
-from governance.party.models import NeedSource, NeedStatus, ResourceKind, ServiceKind
+from governance.party.models import NeedSource, NeedStatus, Rating, ResourceKind, ServiceKind
 from governance.uploads import ImagesField
 
 
@@ -146,3 +146,7 @@ class ServiceEntryForm(PortalForm):
     hours = forms.DecimalField(
         label=_("Hours (optional)"), min_value=0, max_value=24, decimal_places=1, required=False
     )
+
+
+class AppraisalForm(PortalForm):
+    rating = forms.ChoiceField(label=pgettext_lazy("appraisal", "Rating"), choices=Rating.choices)

@@ -554,3 +554,94 @@ class ServiceRequirement(models.Model):
 
     def __str__(self):
         return f"{self.street}: {self.services_per_year}"
+
+
+# --- Feedback to the workplace (反馈) and the yearly appraisal (评议)
+
+
+class Rating(models.TextChoices):
+    EXCELLENT = "excellent", pgettext_lazy("appraisal", "Excellent")
+    QUALIFIED = "qualified", pgettext_lazy("appraisal", "Qualified")
+    BASIC = "basic", pgettext_lazy("appraisal", "Basically qualified")
+    UNQUALIFIED = "unqualified", pgettext_lazy("appraisal", "Unqualified")
+
+
+class Appraisal(models.Model):
+    """A community's yearly rating of a reported member or of a reported unit."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    community = models.ForeignKey(
+        OrgNode, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        PartyMember,
+        verbose_name=_("party member"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appraisals",
+    )
+    unit = models.ForeignKey(
+        PartnerUnit,
+        verbose_name=pgettext_lazy("organisation", "unit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appraisals",
+    )
+    rating = models.CharField(
+        pgettext_lazy("appraisal", "rating"), max_length=20, choices=Rating.choices
+    )
+    by = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=True) ^ models.Q(unit__isnull=True),
+                name="appraisal_of_one",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "community", "member"], name="member_appraised_once"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "community", "unit"], name="unit_appraised_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.member or self.unit}: {self.get_rating_display()}"
+
+
+class FeedbackLetter(models.Model):
+    """A quarter's letter to a unit about its members' services in the community (反馈函),
+    made once by beat; the contacts are told once."""
+
+    unit = models.ForeignKey(
+        PartnerUnit,
+        verbose_name=pgettext_lazy("organisation", "unit"),
+        on_delete=models.CASCADE,
+        related_name="letters",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("contacts told"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback letter")
+        verbose_name_plural = _("feedback letters")
+        ordering = ["-year", "-quarter", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "quarter"], name="letter_once"),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="letter_quarter"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}Q{self.quarter}"

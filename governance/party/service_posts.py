@@ -62,8 +62,15 @@ def overview(user):
         .select_related("unit", "community")
         .order_by("reported_at", "pk")
     )
+    signed = (
+        UnitReport.objects.visible_to(user)
+        .exclude(signed_at=None)
+        .select_related("unit", "community")
+        .order_by("unit__name", "pk")
+    )
     return {
         "unit_reports": list(units),
+        "signed_units": list(signed),
         "communities": list(communities.order_by("tree_id", "lft")),
         "posts": list(posts),
         "reports": [

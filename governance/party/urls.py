@@ -31,4 +31,9 @@ urlpatterns = [
     path("alliances/<int:pk>/", list_views.alliance, name="party-alliance"),
     path("members/<int:pk>/card/", views.member_card, name="party-member-card"),
     path("my-card/", views.my_card, name="party-my-card"),
+    path("letters/", views.letters, name="party-letters"),
+    path("letters/<int:pk>/letter.pdf", views.letter_pdf, name="party-letter-pdf"),
+    path("letters/<int:pk>/services.xlsx", views.letter_workbook, name="party-letter-xlsx"),
+    path("members/<int:pk>/appraise/", views.appraise_member, name="party-member-appraise"),
+    path("unit-reports/<int:pk>/appraise/", views.appraise_unit, name="party-unit-appraise"),
 ]

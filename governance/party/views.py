@@ -16,11 +16,25 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from governance import workbooks
-from governance.downloads import XLSX, download
+from governance.downloads import PDF, XLSX, download
+from governance.forms import flash_form_errors
 from governance.models import NodeKind, OrgNode
 from governance.params import parse_id
-from governance.party import reporting, roster, roster_import, service_card, service_posts
-from governance.party.forms import PostForm, ReportForm, ServiceEntryForm, UnitReportForm
+from governance.party import (
+    feedback,
+    reporting,
+    roster,
+    roster_import,
+    service_card,
+    service_posts,
+)
+from governance.party.forms import (
+    AppraisalForm,
+    PostForm,
+    ReportForm,
+    ServiceEntryForm,
+    UnitReportForm,
+)
 from governance.party.models import (
     MemberKind,
     MemberReport,
@@ -257,7 +271,12 @@ def manage_posts(request):
     return render(
         request,
         "governance/party/posts_manage.html",
-        {"form": form, "may_keep": may_keep, **service_posts.overview(request.user)},
+        {
+            "form": form,
+            "may_keep": may_keep,
+            "appraisal_form": AppraisalForm() if may_keep else None,
+            **service_posts.overview(request.user),
+        },
     )
 
 
@@ -371,6 +390,8 @@ def member_card(request, pk):
             "card": service_card.card(member, year),
             "years": range(timezone.localdate().year, 2019, -1),
             "form": form,
+            "rating": member.appraisals.filter(year=year).first(),
+            "appraisal_form": AppraisalForm() if may_add else None,
         },
     )
 
@@ -382,3 +403,87 @@ def my_card(request):
     if member is None:
         raise Http404(_("You are on no party member roster."))
     return redirect("party-member-card", pk=member.pk)
+
+
+# --- Feedback letters and the yearly appraisal
+
+
+@login_required
+@require_GET
+def letters(request):
+    return render(
+        request,
+        "governance/party/letters.html",
+        {"letters": feedback.letters_for(request.user)},
+    )
+
+
+def _letter(request, pk):
+    return get_object_or_404(feedback.letters_for(request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def letter_pdf(request, pk):
+    letter = _letter(request, pk)
+    name = f"feedback-{letter.year}Q{letter.quarter}-{letter.unit_id}.pdf"
+    return download(request, name, PDF, feedback.letter_pdf(letter), personal=True)
+
+
+@login_required
+@require_GET
+def letter_workbook(request, pk):
+    letter = _letter(request, pk)
+    name = f"feedback-{letter.year}Q{letter.quarter}-{letter.unit_id}.xlsx"
+    response = download(request, name, XLSX, personal=True)
+    feedback.write_letter_workbook(letter, response)
+    return response
+
+
+def _appraised(request, do):
+    form = AppraisalForm(request.POST)
+    if form.is_valid():
+        do(form.cleaned_data["rating"])
+        messages.success(request, _("Rating saved."))
+    else:
+        flash_form_errors(request, form)
+
+
+@login_required
+@permission_required(Perm.ADD_PARTY_MEMBER, raise_exception=True)
+@require_POST
+def appraise_member(request, pk):
+    member = _member_seen(request, pk)
+    report = getattr(member, "report", None)
+    community = report.community if report else member.node
+    _appraised(
+        request,
+        lambda rating: feedback.appraise(
+            request.user,
+            year=timezone.localdate().year,
+            community=community,
+            rating=rating,
+            member=member,
+        ),
+    )
+    return redirect("party-member-card", pk=pk)
+
+
+@login_required
+@permission_required(Perm.ADD_PARTY_MEMBER, raise_exception=True)
+@require_POST
+def appraise_unit(request, pk):
+    slip = get_object_or_404(
+        UnitReport.objects.visible_to(request.user).select_related("unit", "community"), pk=pk
+    )
+    _appraised(
+        request,
+        lambda rating: feedback.appraise(
+            request.user,
+            year=timezone.localdate().year,
+            community=slip.community,
+            rating=rating,
+            unit=slip.unit,
+        ),
+    )
+    return redirect("party-posts-manage")

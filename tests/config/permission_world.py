@@ -33,7 +33,14 @@ from governance.models import (
     Role,
     User,
 )
-from governance.party.models import Alliance, Need, PartyMember, Project, ProjectUpdate
+from governance.party.models import (
+    Alliance,
+    FeedbackLetter,
+    Need,
+    PartyMember,
+    Project,
+    ProjectUpdate,
+)
 from governance.public import SESSION_KEY as KNOWN_CODES
 from grids.models import (
     BuildingProfile,
@@ -219,6 +226,10 @@ def _project(unit, community):
     )
     ProjectUpdate.objects.create(project=project, progress=20, note="开工", photo=photo("p.png"))
     return project
+
+
+def _letter(unit):
+    return FeedbackLetter.objects.create(unit=unit, year=2026, quarter=3)
 
 
 def _alliance(unit, community):
@@ -413,6 +424,7 @@ def build():
     home("projectupdate", o["project"]["home"].updates.get())
     home("alliance", _alliance(o["partnerunit"]["home"], home_grid.parent))
     home("partymember", PartyMember.objects.create(node=home_grid.parent, name="钱党员"))
+    home("feedbackletter", _letter(o["partnerunit"]["home"]))
     home(
         "personaldataexport",
         PersonalDataExport.objects.create(

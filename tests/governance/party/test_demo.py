@@ -5,8 +5,10 @@ from django.core.management import call_command
 from django.db.models import Count, F
 
 from governance.models import User
+from governance.party.feedback import services
 from governance.party.models import (
     Alliance,
+    FeedbackLetter,
     MemberReport,
     PartyMember,
     Project,
@@ -34,6 +36,11 @@ def test_the_demo_party_life():
     )
     assert UnitReport.objects.filter(unit__contacts__username="partner").exists()
     assert Alliance.objects.get().units.count() == 5
+    # The partner's unit has last quarter's letter, naming 陈海燕 (the demo volunteer).
+    letter = FeedbackLetter.objects.get(unit__contacts__username="partner")
+    assert any(
+        m.user and m.user.username == "volunteer" and entries for m, entries in services(letter)
+    )
     assert sorted(Project.objects.values_list("status", flat=True)) == [
         ProjectStatus.DONE,
         ProjectStatus.OPEN,

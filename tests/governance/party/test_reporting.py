@@ -199,7 +199,7 @@ def test_the_manage_page_makes_the_same_queries_for_many_rows(
         person = member_user(small_tree.community_a, f"党员{i}")
         reported(person, small_tree.community_a)
         reporting.claim(person, post.pk)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("party-posts-manage")).status_code == 200
 
 
