@@ -8,16 +8,18 @@ from django.db import connections
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from governance.composite import command_center as cc
 from governance.composite.my_work import WorkSection
 from governance.composite.my_work import sections as work_sections
 from governance.formatting import DURATION, RATE
+from governance.party import service_card
 from governance.permissions import Perm
 from governance.scope import subtree_q
 from services.whistles import figures
-from services.whistles.models import IN_HANDLING, CallBack, Whistle, overdue_q
+from services.whistles.models import IN_HANDLING, CallBack, MemberCall, Whistle, overdue_q
 from services.whistles.selectors import with_due
 
 
@@ -248,3 +250,33 @@ def callbacks_due(user, now):
 
 work_sections.register(WorkSection("services/_work_whistles.html", my_whistles, order=30))
 work_sections.register(WorkSection("services/_work_callbacks.html", callbacks_due, order=50))
+
+
+# --- The party member's service card: grid calls they answered first (网格呼叫、党员先到).
+
+
+def _answered(users, year):
+    return MemberCall.objects.filter(answered_by__user_id__in=users, answered_at__year=year)
+
+
+def card_entries(member_of_user, year):
+    answered = _answered(member_of_user, year).values_list(
+        "answered_by__user_id", "answered_at", "whistle__tracking_code", "whistle__description"
+    )
+    for user_id, answered_at, code, description in answered:
+        yield service_card.Entry(
+            member_of_user[user_id],
+            timezone.localdate(answered_at),
+            _("Grid call answered"),
+            f"{code} {Truncator(description).chars(40)}",
+        )
+
+
+service_card.sources.register(
+    service_card.Source(
+        "grid calls",
+        card_entries,
+        count=lambda users, year: _answered(users, year).count(),
+        order=30,
+    )
+)

@@ -4,9 +4,9 @@ timeline and call-back. One query each, whatever the length of the timeline."""
 
 from django.utils.translation import pgettext_lazy
 
-from services.whistles import origins, policies, supervision, transfers
+from services.whistles import member_calls, origins, policies, supervision, transfers
 from services.whistles.forms import CallBackForm
-from services.whistles.models import WhistlePhoto
+from services.whistles.models import MemberCall, WhistlePhoto
 from services.whistles.selectors import supervisions_of
 
 # Staff tell the resident's photos from the handler's result (整改前 / 整改后).
@@ -31,8 +31,16 @@ def whistle_detail(user, whistle, now):
     callback = getattr(whistle, "callback", None)
     orders = list(supervisions_of(whistle, now))
     supervision.remember_open_supervision(whistle, orders)  # the steps ask for it
+    member_call = (
+        MemberCall.objects.filter(whistle=whistle).select_related("answered_by__node").first()
+    )
     return {
         "whistle": whistle,
+        "member_call": member_call,
+        "call_answered_by": member_calls.answered_by_as_seen(user, member_call)
+        if member_call
+        else "",
+        "may_call_members": member_call is None and member_calls.may_call(user, whistle),
         "reporter_name": reporter.name,
         "reporter_mobile": reporter.mobile,
         "supervisions": orders,

@@ -556,3 +556,39 @@ class Supporter(models.Model):
 
     def __str__(self):
         return f"{self.whistle_id} {self.pk}"
+
+
+class MemberCall(models.Model):
+    """网格呼叫、党员先到: a cadre calls the party members of the whistle's grid (and the members
+    in service reported to its community) to it; the first to answer is recorded."""
+
+    whistle = models.OneToOneField(
+        Whistle, verbose_name=_("whistle"), on_delete=models.CASCADE, related_name="member_call"
+    )
+    grid = models.ForeignKey(
+        OrgNode, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
+    )
+    called_by = models.ForeignKey(
+        User,
+        verbose_name=_("called by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    called_at = models.DateTimeField(_("called"), default=timezone.now)
+    answered_by = models.ForeignKey(
+        "party.PartyMember",
+        verbose_name=_("first to answer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="whistle_calls",
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call to party members")
+        verbose_name_plural = _("calls to party members")
+
+    def __str__(self):
+        return f"{self.whistle_id} → {self.grid_id}"

@@ -18,6 +18,12 @@ urlpatterns = [
     path("whistles/dispatch/", staff.whistle_bulk_dispatch, name="whistle-bulk-dispatch"),
     path("whistles/<int:pk>/", staff.whistle_detail, name="whistle-detail"),
     path("whistles/<int:pk>/order.pdf", staff.whistle_order, name="whistle-order"),
+    path(
+        "whistles/<int:pk>/call-members/",
+        staff.whistle_call_members,
+        name="whistle-call-members",
+    ),
+    path("whistles/calls/<int:pk>/", staff.whistle_call_answer, name="whistle-call-answer"),
     path("whistles/<int:pk>/<slug:step_name>/", staff.whistle_step, name="whistle-step"),
     path("callbacks/<int:pk>/", staff.callback_record, name="callback-record"),
 ]

@@ -5,7 +5,8 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import QueryDict
+from django.core.exceptions import ValidationError
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,7 @@ from services.whistles import (
     duplicates,
     exporting,
     listing,
+    member_calls,
     orders,
     policies,
     supervision,
@@ -59,6 +61,7 @@ from services.whistles.models import (
     IN_HANDLING,
     OPEN_STATUSES,
     CallBack,
+    MemberCall,
     Status,
     Whistle,
 )
@@ -331,3 +334,39 @@ def callback_record(request, pk):
         except TransitionError as error:
             messages.error(request, error.message)
     return redirect("whistle-detail", pk=callback.whistle_id)
+
+
+@login_required
+@require_POST
+def whistle_call_members(request, pk):
+    whistle = get_object_or_404(visible_whistles(request.user), pk=pk)
+    try:
+        _call, called = member_calls.call(request.user, whistle)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)d party member was called.", "%(n)d party members were called.", called)
+            % {"n": called},
+        )
+    return redirect("whistle-detail", pk=pk)
+
+
+@login_required
+def whistle_call_answer(request, pk):
+    """The page a called party member opens from the notification."""
+    found = get_object_or_404(MemberCall.objects.select_related("whistle", "grid"), pk=pk)
+    if request.method == "POST":
+        if member_calls.answer(request.user, found):
+            messages.success(request, _("You answered first: the community counts on you."))
+        else:
+            messages.info(request, _("Another party member answered first. Thank you!"))
+        return redirect("whistle-call-answer", pk=pk)
+    if member_calls.was_called(request.user, found) is None:
+        raise Http404  # the whistle's text is for the members called
+    return render(
+        request,
+        "services/whistle_call.html",
+        {"call": found, "whistle": found.whistle, "grid": found.grid},
+    )
