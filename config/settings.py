@@ -266,6 +266,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.party.tasks.send_feedback_letters",
         "schedule": 24 * 60 * 60,
     },
+    "remind-members-behind": {
+        "task": "governance.party.tasks.remind_members_behind",
+        "schedule": 24 * 60 * 60,
+    },
     # Reminders, closing finished activities, star rating rounds on their dates.
     "scan-volunteers": {"task": "volunteers.tasks.scan_volunteers", "schedule": 10 * 60},
     # Routing left over by a broker outage, SLA reminders, escalation, auto-close, call-backs.

@@ -156,6 +156,8 @@ class MemberReport(ConfirmedByCommunity):
     skills = models.CharField(_("skills"), max_length=200, blank=True)
     preferred_kinds = models.JSONField(_("preferred kinds of post"), default=list, blank=True)
     reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    # The month a reminder of the yearly requirement last went out (once a month at most).
+    reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
 
     objects = MemberReportQuerySet.as_manager()
 

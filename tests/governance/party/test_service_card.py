@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.models import Notification
 from governance.party import service_card
-from governance.party.models import PartyMember, ServiceEntry, ServiceRequirement
+from governance.party.models import MemberReport, PartyMember, ServiceEntry, ServiceRequirement
 from services.wishes.models import Wish, WishCategory, WishFor, WishStatus
 from tests.volunteers.conftest import make_activity
 from volunteers.models import HoursKind, HoursStatus, ServiceHours
@@ -127,8 +128,25 @@ def test_the_roster_shows_this_years_services_in_flat_queries(
     PartyMember.objects.bulk_create(
         PartyMember(node=small_tree.grid_a, name=f"党员{i}") for i in range(30)
     )
-    with django_assert_max_num_queries(13):
+    # One query per app that feeds the card (three), none per row.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("party-roster"))
     rows = {row.name: row for row in response.context["rows"]}
     assert (rows["王爱丽"].services, rows["王爱丽"].required, rows["王爱丽"].behind) == (3, 4, True)
     assert rows["赵小波"].services == 3  # his hours, his lit wish, his entry
+
+
+def test_members_behind_are_reminded_once_a_month(world, small_tree):
+    member, other = world
+    for person in (member, other):
+        MemberReport.objects.create(member=person, community=small_tree.community_a)
+    ServiceRequirement.objects.create(street=small_tree.street, services_per_year=3)
+    today = timezone.localdate()
+    # Both have three services this year: they meet 3; asked for 4, both are behind.
+    assert service_card.remind_behind(today) == 0
+    ServiceRequirement.objects.filter(street=small_tree.street).update(services_per_year=4)
+    assert service_card.remind_behind(today) == 0  # already looked at this month
+    MemberReport.objects.update(reminded_on=None)
+    assert service_card.remind_behind(today) == 2
+    assert service_card.remind_behind(today) == 0
+    assert Notification.objects.filter(recipient=member.user).count() == 1
