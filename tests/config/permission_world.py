@@ -301,6 +301,7 @@ def _furnish(objects, place, *, street, community, grid, building, cadre, handle
     put["partymember"] = PartyMember.objects.create(
         node=community, name="郑党员", mobile="13600001111"
     )
+    put["feedbackletter"] = _letter(put["partnerunit"])
     put["personaldataexport"] = PersonalDataExport.objects.create(
         user=worker, filename="registers.xlsx", path="/grids/import/export.xlsx"
     )
