@@ -5,7 +5,6 @@ the needs of the street the unit is paired with."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -176,5 +175,5 @@ def units_pairable(user, node=None):
     """Partner units a cadre may put in an alliance: those paired within their area."""
     units = PartnerUnit.objects.visible_to(user)
     if node is not None:
-        units = units.filter(Q(node__tree_id=node.tree_id))
+        units = units.filter(node__tree_id=node.tree_id)
     return units.select_related("node").order_by("name")

@@ -23,8 +23,16 @@ class MemberStatus(models.TextChoices):
     LOST = "lost", pgettext_lazy("party member status", "Out of contact")
 
 
-class PartyMemberQuerySet(ScopedQuerySet):
-    node_path = "node"
+class CommunityScoped(ScopedQuerySet):
+    """Rows placed on the tree by the community they belong to."""
+
+    node_path = "community"
+
+
+class UnitScoped(ScopedQuerySet):
+    """Rows placed on the tree by their partner unit's node."""
+
+    node_path = "unit__node"
 
 
 class PartyMember(models.Model):
@@ -73,7 +81,7 @@ class PartyMember(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = PartyMemberQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("party member")
@@ -133,10 +141,6 @@ class ConfirmedByCommunity(models.Model):
         abstract = True
 
 
-class MemberReportQuerySet(ScopedQuerySet):
-    node_path = "community"
-
-
 class MemberReport(ConfirmedByCommunity):
     """An in-service member's report to the community they live in (在职党员报到): once per
     member; the community confirms it."""
@@ -159,7 +163,7 @@ class MemberReport(ConfirmedByCommunity):
     # The month a reminder of the yearly requirement last went out (once a month at most).
     reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
 
-    objects = MemberReportQuerySet.as_manager()
+    objects = CommunityScoped.as_manager()
 
     class Meta:
         verbose_name = _("member report")
@@ -172,10 +176,6 @@ class MemberReport(ConfirmedByCommunity):
     def preferred_labels(self):
         labels = dict(ServiceKind.choices)
         return [labels[kind] for kind in self.preferred_kinds if kind in labels]
-
-
-class ServicePostQuerySet(ScopedQuerySet):
-    node_path = "community"
 
 
 class ServicePost(models.Model):
@@ -193,7 +193,7 @@ class ServicePost(models.Model):
     open = models.BooleanField(_("open for claims"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = ServicePostQuerySet.as_manager()
+    objects = CommunityScoped.as_manager()
 
     class Meta:
         verbose_name = _("service post")
@@ -232,10 +232,6 @@ class PostClaim(ConfirmedByCommunity):
         return f"{self.member} → {self.post}"
 
 
-class UnitReportQuerySet(ScopedQuerySet):
-    node_path = "community"
-
-
 class UnitReport(models.Model):
     """A unit's party organisation reporting to the community it sits in (单位党组织报到),
     with its reporting slip (报到单); the community signs for it."""
@@ -272,7 +268,7 @@ class UnitReport(models.Model):
     )
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
 
-    objects = UnitReportQuerySet.as_manager()
+    objects = CommunityScoped.as_manager()
 
     class Meta:
         verbose_name = _("unit report")
@@ -301,10 +297,6 @@ class NeedSource(models.TextChoices):
     RESIDENTS = "residents", _("Residents' requests")
 
 
-class NeedQuerySet(ScopedQuerySet):
-    node_path = "community"
-
-
 class Need(models.Model):
     """A row of a community's needs list (群众需求清单)."""
 
@@ -324,7 +316,7 @@ class Need(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = NeedQuerySet.as_manager()
+    objects = CommunityScoped.as_manager()
 
     class Meta:
         verbose_name = _("need")
@@ -343,10 +335,6 @@ class ResourceKind(models.TextChoices):
     GOODS = "goods", pgettext_lazy("resource kind", "Goods")
 
 
-class ResourceQuerySet(ScopedQuerySet):
-    node_path = "unit__node"
-
-
 class Resource(models.Model):
     """A row of a unit's resources list (资源清单)."""
 
@@ -362,7 +350,7 @@ class Resource(models.Model):
     available = models.BooleanField(_("available"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = ResourceQuerySet.as_manager()
+    objects = UnitScoped.as_manager()
 
     class Meta:
         verbose_name = _("resource")
@@ -385,7 +373,7 @@ class Alliance(models.Model):
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
 
-    objects = PartyMemberQuerySet.as_manager()  # scoped by its node, as the roster
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("party alliance")
@@ -419,10 +407,6 @@ class AllianceMeeting(models.Model):
 class ProjectStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("project status", "Under way")
     DONE = "done", pgettext_lazy("project status", "Done")
-
-
-class ProjectQuerySet(ScopedQuerySet):
-    node_path = "unit__node"
 
 
 class Project(models.Model):
@@ -466,7 +450,7 @@ class Project(models.Model):
     started_on = models.DateField(_("started on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
-    objects = ProjectQuerySet.as_manager()
+    objects = UnitScoped.as_manager()
 
     class Meta:
         verbose_name = _("project")
