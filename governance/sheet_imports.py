@@ -70,6 +70,15 @@ class Outcome:
     def skipped(self):
         return len({error.row for error in self.errors})
 
+    def counts(self):
+        """The row counts by name, for an import's messages."""
+        return {
+            "valid": self.valid,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
 
 # --- Reading the file
 

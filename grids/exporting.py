@@ -34,7 +34,7 @@ def _columns():
 
 def _heading(user):
     root = scope_root(user)
-    return workbooks.heading(root.place if root else _("All streets"), as_of=timezone.localdate())
+    return workbooks.heading(workbooks.area_name(root), as_of=timezone.localdate())
 
 
 def write_template(stream):

@@ -172,6 +172,9 @@ class Outcome(sheet_imports.Outcome):
 
     households_created: int = 0
 
+    def counts(self):
+        return {**super().counts(), "households": self.households_created}
+
 
 def apply(rows, *, user, dry_run=False):
     """Import the rows that pass check() in one transaction (all of them or none); the others

@@ -151,7 +151,7 @@ def month_rows(user, period):
 
 def write_hours_workbook(*, user, period, stream):
     root = scope_root(user)
-    title = workbooks.heading(root.place if root else _("All streets"), period.start, period.end)
+    title = workbooks.heading(workbooks.area_name(root), period.start, period.end)
     workbook = Workbook(write_only=True)
     workbooks.write_table(
         workbook,

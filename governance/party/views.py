@@ -52,15 +52,6 @@ from governance.sheet_imports import Importer
 PER_PAGE = 50
 
 
-def _counts(outcome):
-    return {
-        "valid": outcome.valid,
-        "created": outcome.created,
-        "updated": outcome.updated,
-        "unchanged": outcome.unchanged,
-    }
-
-
 ROSTER_IMPORT = Importer(
     session_key="party-roster-import",
     columns=roster_import.COLUMNS,
@@ -80,14 +71,14 @@ ROSTER_IMPORT = Importer(
             "%(valid)s rows can be imported: %(created)s new party members, %(updated)s updated, "
             "%(unchanged)s unchanged."
         )
-        % _counts(outcome)
+        % outcome.counts()
     ),
     done_message=lambda outcome: (
         _(
             "Imported: %(created)s party members added, %(updated)s updated, %(unchanged)s "
             "unchanged."
         )
-        % _counts(outcome)
+        % outcome.counts()
     ),
     url_name="party-roster-import",
     template_url="party-roster-template",

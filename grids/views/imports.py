@@ -16,17 +16,6 @@ from governance.scope import scope_root, sees_everything
 from governance.sheet_imports import Importer
 from grids import exporting, importing
 
-
-def _counts(outcome):
-    return {
-        "valid": outcome.valid,
-        "created": outcome.created,
-        "updated": outcome.updated,
-        "unchanged": outcome.unchanged,
-        "households": outcome.households_created,
-    }
-
-
 REGISTERS = Importer(
     session_key="grids-import",
     columns=importing.COLUMNS,
@@ -45,14 +34,14 @@ REGISTERS = Importer(
             "%(valid)s rows can be imported: %(created)s new residents, %(updated)s updated, "
             "%(unchanged)s unchanged; %(households)s new households."
         )
-        % _counts(outcome)
+        % outcome.counts()
     ),
     done_message=lambda outcome: (
         _(
             "Imported: %(created)d residents added, %(updated)d updated, %(unchanged)d "
             "unchanged; %(households)d households added."
         )
-        % _counts(outcome)
+        % outcome.counts()
     ),
     url_name="grids-import",
     template_url="grids-import-template",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from governance import workbooks
 from governance.downloads import PDF, XLSX, download
 from governance.forms import flash_form_errors
 from governance.permissions import Perm
@@ -235,7 +236,7 @@ def whistle_export(request):
     exporting.write_whistles_workbook(
         listing.in_list_order(filterset.qs, timezone.now()),
         response,
-        place=root.place if root else _("All streets"),
+        place=workbooks.area_name(root),
     )
     return response
 
