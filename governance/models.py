@@ -42,7 +42,6 @@ class OrgNode(MPTTModel):
     code = models.CharField(
         _("code"),
         max_length=40,
-        unique=True,
         validators=[RegexValidator(r"^[A-Za-z0-9-]+$", _("Use letters, digits and hyphens."))],
         help_text=_("A short unique code, e.g. HX-03-12."),
     )
@@ -76,6 +75,10 @@ class OrgNode(MPTTModel):
         related_name="children",
     )
 
+    # Declared so django-mptt does not add its own index on tree_id alone: every lookup by
+    # tree is served by (tree_id, lft), and each index is one more write per renumbered node.
+    tree_id = models.PositiveIntegerField(editable=False)
+
     objects = OrgNodeQuerySet.as_manager()
     tree = LockedTreeManager()
 
@@ -87,6 +90,9 @@ class OrgNode(MPTTModel):
         # at runtime, which makemigrations never picked up: declared here, so it exists.
         indexes = [models.Index(fields=["tree_id", "lft"], name="orgnode_tree_range_idx")]
         constraints = [
+            # Unique as a constraint, not a unique field: on PostgreSQL a unique CharField also
+            # gets a LIKE index, which no query uses and every tree renumbering writes.
+            models.UniqueConstraint(fields=["code"], name="orgnode_code_unique"),
             # The kind rule, held by the database as well: kind == depth in the tree.
             models.CheckConstraint(
                 condition=models.Q(kind=models.F("level")), name="orgnode_kind_matches_level"

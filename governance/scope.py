@@ -94,10 +94,11 @@ def visible_q_any(user, node_paths):
 
 
 class VisibleThroughAny(Expression):
-    """`pk IN (rows of path 1 UNION rows of path 2 ...)`: each branch filters one node path's
-    tree range, so the database answers it from that path's index (the subtree's nodes, then
-    the rows on them); an OR of the paths' joins cannot use either index. Built against the
-    model of the query it lands in."""
+    """`pk IN (rows of path 1 UNION ALL rows of path 2 ...)`: each branch filters one node
+    path's tree range, so the database answers it from that path's index (the subtree's nodes,
+    then the rows on them); an OR of the paths' joins cannot use either index. ALL because `IN`
+    ignores duplicates anyway: no need to make the database remove them first. Built against
+    the model of the query it lands in."""
 
     conditional = True
     output_field = BooleanField()
@@ -111,7 +112,7 @@ class VisibleThroughAny(Expression):
     ):
         rows = query.model._base_manager.order_by()
         branches = [rows.filter(q).values("pk") for q in self.path_qs]
-        union = branches[0].union(*branches[1:])
+        union = branches[0].union(*branches[1:], all=True)
         return Q(pk__in=union).resolve_expression(query, allow_joins, reuse, summarize, for_save)
 
 
