@@ -120,3 +120,16 @@ def test_an_insert_opens_its_space_inside_the_locked_transaction(small_tree):
     node.refresh_from_db()
     assert node.lft == 2 and node.parent_id == small_tree.street.pk
     assert tree.find_problems() == []
+
+
+def test_the_tree_table_keeps_only_the_indexes_its_queries_use():
+    """Every renumbered node rewrites every index of the table (#19): the tree range and the
+    code's uniqueness stay, mptt's index on tree_id alone and PostgreSQL's LIKE index on a
+    unique text column do not come back."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, OrgNode._meta.db_table)
+    indexed = [(name, c["columns"]) for name, c in constraints.items() if c["index"]]
+    assert ["tree_id", "lft"] in [columns for _name, columns in indexed]
+    assert ["tree_id"] not in [columns for _name, columns in indexed]
+    assert not [name for name, _columns in indexed if name.endswith("_like")]
+    assert any(c["unique"] and c["columns"] == ["code"] for c in constraints.values())
